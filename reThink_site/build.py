@@ -1,0 +1,171 @@
+"""The build, top to bottom: config, content, Markdown, Site, outputs, checks, atomic publish."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Optional
+
+from reThink_site import assets, checks, pages, timeparse
+from reThink_site.config import SiteConfig, load_config
+from reThink_site.errors import ContentErrors, Problem, UsageError
+from reThink_site.index import Entry, Site, build_site
+from reThink_site.loader import Loaded, load_content
+from reThink_site.markup import LinkContext, MarkdownRenderer, Rendered, first_paragraph, has_script
+from reThink_site.models import Content
+from reThink_site.outputs import OutputFile
+from reThink_site.render import make_env
+from reThink_site.urls import base_path, content_url
+from reThink_site import writer
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line asked for."""
+
+    project: Path
+    output: Optional[Path] = None
+    now: Optional[str] = None
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    jobs: int = 0
+    cache: bool = True
+    search: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build would write, and every problem found on the way."""
+
+    config: SiteConfig
+    site: Site
+    files: tuple[OutputFile, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a finished build did, for the one-line summary."""
+
+    pages: int
+    feeds: int
+    calendars: int
+    files: int
+    seconds: float
+    output: Path
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def summary(self) -> str:
+        """`Built 42 pages, 3 feeds, 12 calendar files in 0.41 s`."""
+        return (f"Built {self.pages} pages, {self.feeds} feeds, {self.calendars} calendar files "
+                f"in {self.seconds:.2f} s")
+
+
+def is_published(item: Content, now: datetime, drafts: bool, future: bool) -> bool:
+    """Drafts need --drafts; posts and issues dated after *now* need --future (events never wait)."""
+    if item.draft and not drafts:
+        return False
+    when = getattr(item, "date", None)
+    if when is None or future:
+        return True
+    if isinstance(when, datetime):
+        return when <= now
+    return when <= now.date()
+
+
+def source_key(item: Content, config: SiteConfig) -> str:
+    """A content file's path relative to content/, as Markdown links name it."""
+    prefix = config.content_dir.strip("/") + "/"
+    return item.source[len(prefix):] if item.source.startswith(prefix) else item.source
+
+
+def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
+                  progress: Callable[[int], None]) -> tuple[list[tuple[Entry, Rendered]], set[str]]:
+    """Render every published body; returns entries with their link data, and unpublished URLs."""
+    renderer = MarkdownRenderer(config.markdown.raw_html)
+    file_urls, unpublished, chosen = {}, set(), []
+    for kind, items in loaded.items.items():
+        for item in items:
+            url = content_url(kind, item.slug)
+            file_urls[source_key(item, config)] = url
+            if is_published(item, now, options.drafts, options.future):
+                chosen.append((kind, item, url))
+            else:
+                unpublished.add(url)
+    out = []
+    for kind, item, url in chosen:
+        folder = os.path.dirname(source_key(item, config))
+        rendered = renderer.render(item.body, LinkContext(folder, file_urls, base_path(config.base_url)))
+        summary = item.summary or first_paragraph(rendered.html)
+        out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
+                          loaded.lines.get(item.source, {})), rendered))
+        progress(1)
+    return out, unpublished
+
+
+def body_warnings(entries: list[Entry]) -> list[Problem]:
+    """Scripts and inline handlers in bodies are allowed but worth a second look."""
+    return [Problem(e.item.source, e.item.body_line, "body", "contains a <script> element or an on…= "
+                    "event handler", "remove it unless you really mean to run code on the page", "warning")
+            for e in entries if has_script(e.item.body)]
+
+
+def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None) -> Plan:
+    """Do all the work of a build except writing: load, check, index and render."""
+    project = options.project
+    config = load_config(project / "site.yaml")
+    try:
+        now = timeparse.resolve_now(options.now, dict(os.environ), config.tz)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    loaded = load_content(project, config)
+    rendered, unpublished = render_bodies(loaded, config, now, options, progress)
+    entries = [entry for entry, _ in rendered]
+    problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
+    site = build_site(config, now, entries)
+    env = make_env(project, site)
+    files = [*pages.all_pages(env, site),
+             *assets.static_files(project, config.templates_dir, problems),
+             *assets.asset_files(project, config.content_dir, loaded.assets)]
+    produced = {f.site_path for f in files}
+    problems += checks.reference_problems(entries, {})
+    for entry, body in rendered:
+        problems += checks.link_problems(entry, body, produced, unpublished)
+    problems += checks.site_path_problems(entries, produced)
+    return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))))
+
+
+def failing(problems: tuple[Problem, ...], strict: bool) -> bool:
+    """Errors always fail; warnings fail with --strict."""
+    return any(p.is_error or strict for p in problems)
+
+
+def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: None) -> BuildReport:
+    """Build the site and publish it atomically; raise ContentErrors and leave output/ alone on failure."""
+    started = time.perf_counter()
+    config = load_config(options.project / "site.yaml")
+    output = (options.output or options.project / config.output_dir).absolute()
+    writer.check_output_dir(output, options.project)
+    result = plan(options, progress)
+    if failing(result.problems, options.strict):
+        raise ContentErrors(result.problems)
+    writer.clean_leftovers(output)
+    staging = writer.staging_dir(output)
+    try:
+        writer.write_tree(staging, result.files)
+        writer.publish(staging, output)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    paths = [f.path for f in result.files]
+    return BuildReport(
+        pages=sum(p.endswith(".html") for p in paths),
+        feeds=sum(p.endswith(".xml") and "sitemap" not in p for p in paths),
+        calendars=sum(p.endswith(".ics") for p in paths),
+        files=len(paths), seconds=time.perf_counter() - started, output=output,
+        warnings=tuple(p for p in result.problems if not p.is_error))

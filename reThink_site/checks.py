@@ -1,0 +1,136 @@
+"""Cross-file rules: URL collisions, reserved slugs, references and links that must resolve."""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from reThink_site.errors import Problem
+from reThink_site.index import Entry
+from reThink_site.markup import Rendered, line_of
+from reThink_site.urls import RESERVED_PAGE_SLUGS
+
+
+def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
+    """Two files at one URL, or a page taking a section's slug, are errors naming both."""
+    problems, owners = [], {}
+    for entry in entries:
+        if entry.kind == "pages" and entry.slug in RESERVED_PAGE_SLUGS:
+            problems.append(Problem(entry.item.source, 1, "slug", f"expected a page slug the site's sections "
+                                    f"do not use, found {entry.slug!r} (used by /{entry.slug}/)",
+                                    "rename the file or set another slug:"))
+        for url in (entry.url, *entry.item.aliases):
+            key = url if url.endswith("/") else url + "/"
+            if key in owners and owners[key] != entry.item.source:
+                problems.append(Problem(entry.item.source, 1, "slug", f"two files end at {key}: "
+                                        f"{owners[key]} and {entry.item.source}",
+                                        "give one of them another slug:"))
+            owners.setdefault(key, entry.item.source)
+    return problems
+
+
+def reference_problems(entries: list[Entry], all_urls: Mapping[str, bool]) -> list[Problem]:
+    """A summary's `event` and a newsletter's `featured` must name published content."""
+    by_kind_slug = {(e.kind, e.slug): e for e in entries}
+    slugs: dict[str, list[str]] = {}
+    for kind, slug in by_kind_slug:
+        slugs.setdefault(slug, []).append(kind)
+    problems = []
+    for entry in entries:
+        item = entry.item
+        if entry.kind == "summaries" and item.event and ("events", item.event) not in by_kind_slug:
+            problems.append(Problem(item.source, line_for(entry, "event"), "event",
+                                    f"expected the slug of an event, found {item.event!r} (no such event)",
+                                    "use the event's file name without .md"))
+        if entry.kind == "newsletters":
+            for index, ref in enumerate(item.featured):
+                message = featured_problem(ref, by_kind_slug, slugs)
+                if message:
+                    problems.append(Problem(item.source, line_for(entry, "featured", index),
+                                            f"featured[{index}]", message,
+                                            "write kind/slug, e.g. insights/what-we-heard"))
+    return problems
+
+
+def featured_problem(ref: str, by_kind_slug: Mapping, slugs: Mapping[str, list[str]]) -> str:
+    """Why a featured reference does not resolve ('' when it does)."""
+    kind, _, slug = ref.rpartition("/")
+    allowed = ("events", "summaries", "insights")
+    if kind:
+        if kind not in allowed or (kind, slug) not in by_kind_slug:
+            return f"expected an existing event, summary or insight, found {ref!r}"
+        return ""
+    kinds = [k for k in slugs.get(slug, []) if k in allowed]
+    if not kinds:
+        return f"expected an existing event, summary or insight, found {ref!r}"
+    if len(kinds) > 1:
+        return f"expected one item, found {ref!r} naming {' and '.join(kinds)}"
+    return ""
+
+
+def resolve_featured(ref: str, entries: Iterable[Entry]) -> Entry | None:
+    """The entry a featured reference names."""
+    kind, _, slug = ref.rpartition("/")
+    for entry in entries:
+        if entry.slug == slug and entry.kind in ((kind,) if kind else ("events", "summaries", "insights")):
+            return entry
+    return None
+
+
+def line_for(entry: Entry, *path) -> int:
+    """The line of a field in an entry's file (as recorded by the loader), else line 1."""
+    lines, path = entry.field_lines, tuple(path)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return 1
+
+
+def link_problems(entry: Entry, rendered: Rendered, produced: set[str], unpublished: set[str]) -> list[Problem]:
+    """Links in a body: content files and site paths must exist; fragments should."""
+    item, problems = entry.item, []
+    for href in rendered.missing_files:
+        problems.append(Problem(item.source, line_of(item.body, href, item.body_line), "body",
+                                f"link to a content file that does not exist: {href}",
+                                "check the file name and the ../ folder part"))
+    for href in rendered.bad_schemes:
+        problems.append(Problem(item.source, line_of(item.body, href, item.body_line), "body",
+                                f"expected a link starting https://, http://, mailto: or tel:, found {href!r}"))
+    for href in rendered.links:
+        path, _, fragment = href.partition("#")
+        where = line_of(item.body, href.split("#")[0] or href, item.body_line)
+        if not path:
+            if fragment and fragment not in rendered.ids:
+                problems.append(Problem(item.source, where, "body", f"link to #{fragment}, "
+                                        "which this page does not have", "", "warning"))
+            continue
+        key = path if path in produced else (path + "/" if path + "/" in produced else None)
+        if key is None:
+            if path in unpublished or path + "/" in unpublished:
+                problems.append(Problem(item.source, where, "body", f"link to {path}, which is a draft or "
+                                        "not published yet", "", "warning"))
+            else:
+                problems.append(Problem(item.source, where, "body", f"link to {path}, which the build does not "
+                                        "produce", "check the path; files in content/assets/ are at /assets/…"))
+    for src in rendered.images_without_alt:
+        problems.append(Problem(item.source, line_of(item.body, "![", item.body_line), "body",
+                                f"image without alt text: {src}", "describe the image: ![what it shows](…)",
+                                "warning"))
+    return problems
+
+
+def site_path_problems(entries: list[Entry], produced: set[str]) -> list[Problem]:
+    """Front-matter site paths (resources, image) must point at something the build produces."""
+    problems = []
+    for entry in entries:
+        item = entry.item
+        targets = [(("resources", i, "url"), link.url) for i, link in enumerate(getattr(item, "resources", ()))]
+        if item.image is not None:
+            targets.append((("image", "src"), item.image.src))
+        for path, target in targets:
+            if target.startswith("/") and target.split("#")[0] not in produced \
+                    and target.split("#")[0] + "/" not in produced:
+                problems.append(Problem(item.source, line_for(entry, *path), ".".join(map(str, path)),
+                                        f"expected a path the site produces, found {target!r} (no such file)",
+                                        "files in content/assets/ are published at /assets/…"))
+    return problems

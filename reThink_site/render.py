@@ -1,0 +1,92 @@
+"""The Jinja environment: site templates override the default theme file by file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from reThink_site import eventtime, urls
+from reThink_site.errors import SiteError
+from reThink_site.index import Site, find_person
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_theme() -> Path:
+    """The default templates: shipped inside the wheel, or the repo's templates/ when editable."""
+    for candidate in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise SiteError("the default theme is missing from the installation (templates/base.html)")
+
+
+def theme_dirs(project: Path, templates_dir: str) -> list[Path]:
+    """Template folders in lookup order: the site's own first, then the default theme."""
+    own = (project / templates_dir).resolve()
+    default = default_theme().resolve()
+    return [own, default] if own.is_dir() and own != default else [default]
+
+
+def format_date(value: Any, style: str = "long") -> str:
+    """Dates as UK readers write them: 20 June 2014."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if style != "iso" else value
+    if style == "iso":
+        return value.isoformat()
+    if style == "short":
+        return f"{value.day} {value:%b %Y}"
+    if style == "month":
+        return f"{value:%B %Y}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe inside a <script> element: no `</script>` or `<!--` can break out."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def make_env(project: Path, site: Site) -> jinja2.Environment:
+    """A strict, autoescaping environment with the site's filters and globals."""
+    config = site.config
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in theme_dirs(project, config.templates_dir)]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(
+        url=lambda path: urls.prefixed(config.base_url, path),
+        abs_url=lambda path: urls.absolute(config.base_url, path),
+        date=format_date,
+        when=lambda event: eventtime.describe(event, config.tz),
+        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz),
+        json_script=json_script,
+        person_url=lambda person: find_person(site, person),
+        slugify=urls.slugify,
+    )
+    env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date())
+    env.tests["datetime"] = lambda v: isinstance(v, datetime)
+    env.tests["date"] = lambda v: isinstance(v, date) and not isinstance(v, datetime)
+    return env
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
+    """Render one template to UTF-8 bytes, turning template mistakes into clear errors."""
+    try:
+        return env.get_template(template).render(**context).encode("utf-8")
+    except jinja2.TemplateNotFound as err:
+        raise SiteError(f"template not found: {err.name}") from None
+    except jinja2.TemplateSyntaxError as err:
+        raise SiteError(f"{err.filename or err.name}:{err.lineno}: template syntax error: {err.message}") from None
+    except jinja2.UndefinedError as err:
+        raise SiteError(f"template {template}: {err.message}") from None

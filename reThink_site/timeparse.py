@@ -1,0 +1,102 @@
+"""Reads the contract's date and date-time values into timezone-aware values, refusing DST guesses."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def zone(name: str) -> ZoneInfo:
+    """Look up an IANA zone by name, with a message an editor can act on."""
+    try:
+        if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"expected an IANA time zone name such as Europe/London, found {name!r}") from None
+
+
+def localize(naive: datetime, tz: tzinfo) -> datetime:
+    """Attach a zone to wall-clock time, refusing times that do not exist or happen twice."""
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early
+    round_trip = early.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+    if round_trip != naive:
+        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {tz} (the clocks go forward then)")
+    raise ValueError(f"{naive:%Y-%m-%d %H:%M} happens twice in {tz} (the clocks go back then); "
+                     "give an offset such as +01:00 to say which")
+
+
+def _offset(text: str) -> tzinfo:
+    """Turn `Z`, `+01:00` or `+0100` into a fixed-offset zone."""
+    if text == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def parse_date(value: object) -> date:
+    """Accept a YAML date or a `YYYY-MM-DD` string."""
+    if isinstance(value, datetime):
+        raise ValueError(f"expected a date such as 2015-02-27, found a date-time {value}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date such as 2015-02-27, found {value!r}")
+
+
+def parse_date_or_datetime(value: object, tz: tzinfo) -> date | datetime:
+    """Accept a date (all-day) or a date-time, wall-clock times read in `tz`."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return localize(value, tz)
+        return value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if _DATE.match(text):
+            return parse_date(text)
+        match = _DATETIME.match(text)
+        if match:
+            y, mo, d, h, mi, s, off = match.groups()
+            try:
+                naive = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
+            except ValueError as err:
+                raise ValueError(f"expected a real date and time, found {value!r} ({err})") from None
+            return naive.replace(tzinfo=_offset(off)) if off else localize(naive, tz)
+    raise ValueError(f"expected a date (2015-02-27) or date-time (2015-02-27 10:00), found {value!r}")
+
+
+def parse_datetime(value: object, tz: tzinfo) -> datetime:
+    """Accept a date-time (a bare date means its midnight in `tz`)."""
+    parsed = parse_date_or_datetime(value, tz)
+    if isinstance(parsed, datetime):
+        return parsed
+    return localize(datetime(parsed.year, parsed.month, parsed.day), tz)
+
+
+def resolve_now(option: str | None, environ: dict, tz: tzinfo) -> datetime:
+    """The build's *now*: --now, else SOURCE_DATE_EPOCH, else the clock (contract: Time)."""
+    if option:
+        try:
+            return parse_datetime(option, tz)
+        except ValueError as err:
+            raise ValueError(f"--now: {err}") from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970, found {epoch!r}")
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).astimezone(tz)
+    return datetime.now(tz=tz).replace(microsecond=0)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, checks, pages, timeparse
+from reThink_site import assets, checks, pages, search, timeparse
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
@@ -159,6 +159,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     staging = writer.staging_dir(output)
     try:
         writer.write_tree(staging, result.files)
+        if options.search:
+            search.index_site(staging)
         writer.publish(staging, output)
     finally:
         if staging.exists():

@@ -155,16 +155,23 @@ def is_expected_404(msg, allowed_status: dict[str, int]) -> bool:
     return "status of 404" in msg.text and allowed_status.get(url) == 404
 
 
-@pytest.fixture
-def open_page(chromium, served_site):
-    """Open a site path at a named width; returns (page, problems). Contexts close after the test."""
-    contexts = []
+@pytest.fixture(scope="session")
+def browser_contexts(chromium):
+    """One browser context per width, shared by the session (the site keeps no state)."""
+    contexts = {name: chromium.new_context(viewport={"width": w, "height": h}) for name, (w, h) in WIDTHS.items()}
+    yield contexts
+    for context in contexts.values():
+        context.close()
 
-    def _open(path: str, width: str = "desktop", expect_status: int = 200, **context_args):
-        w, h = WIDTHS[width]
-        context = chromium.new_context(viewport={"width": w, "height": h}, **context_args)
-        contexts.append(context)
-        page = context.new_page()
+
+@pytest.fixture
+def open_page(browser_contexts, served_site):
+    """Open a site path at a named width; returns (page, problems). Pages close after the test."""
+    pages = []
+
+    def _open(path: str, width: str = "desktop", expect_status: int = 200):
+        page = browser_contexts[width].new_page()
+        pages.append(page)
         problems = PageProblems()
         url = served_site.url(path)
         watch(page, problems, {url: expect_status} if expect_status != 200 else {})
@@ -173,8 +180,8 @@ def open_page(chromium, served_site):
         return page, problems
 
     yield _open
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.close()
 
 
 @pytest.fixture(scope="session")

@@ -213,3 +213,19 @@ def test_check_accepts_the_build_selection_flags(runner, make_site, flag, front)
     plain = run_check(runner, site)
     assert plain.exit_code == 0 and "#nowhere" not in plain.output  # not built, so not checked
     assert "#nowhere" in run_check(runner, site, flag).output
+
+
+def test_links_to_another_pages_section_are_checked(runner, make_site):
+    site = make_site({
+        "content/pages/about.md": "---\ntitle: About\n---\n## Who we are\n\nUs.\n",
+        "content/pages/join.md": "---\ntitle: Join\n---\nSee [who](/about/#who-we-are), [main](about.md#main)\n\n"
+                                 "and [this](about.md#nobody-here) and [that](/about/#gone).\n",
+    })
+    result = run_check(runner, site)
+    assert result.exit_code == 0, result.output
+    join = site / "content/pages/join.md"
+    assert f"content/pages/join.md:{line_containing(join, 'nobody-here')}: warning: body: link to /about/#nobody-here" \
+        in result.output
+    assert "/about/#gone, which that page does not have" in result.output
+    assert "who-we-are" not in result.output and "#main" not in result.output
+    assert run_check(runner, site, "--strict").exit_code == 1

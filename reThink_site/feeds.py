@@ -85,8 +85,8 @@ def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) ->
     feed.id(urls.absolute(config.base_url, spec.path))
     feed.title(spec.title)
     feed.description(spec.description or spec.title)
-    feed.link(href=urls.absolute(config.base_url, spec.page), rel="alternate")
     feed.link(href=urls.absolute(config.base_url, spec.path), rel="self")
+    feed.link(href=urls.absolute(config.base_url, spec.page), rel="alternate")
     feed.language(config.language)
     if config.author is not None:
         feed.author({"name": config.author.name})

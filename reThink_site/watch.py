@@ -36,7 +36,7 @@ def rebuild(options: BuildOptions, say: Callable[[str], None]) -> tuple[Problem,
     return ()
 
 
-def watched_paths(project: Path, options: BuildOptions) -> list[Path]:
+def watched_paths(project: Path) -> list[Path]:
     """content/, templates/ and site.yaml: what editors change (never the output folder)."""
     try:
         config = load_config(project / "site.yaml")
@@ -48,7 +48,7 @@ def watched_paths(project: Path, options: BuildOptions) -> list[Path]:
 
 def watch_and_rebuild(options: BuildOptions, state: ServeState, say: Callable[[str], None]) -> None:
     """Rebuild after each batch of source changes until the state is stopping."""
-    paths = watched_paths(options.project, options)
+    paths = watched_paths(options.project)
     for _changes in watchfiles.watch(*paths, stop_event=state.stopping, debounce=200, step=50,
                                      raise_interrupt=False, ignore_permission_denied=True):
         if state.stopping.is_set():

@@ -85,10 +85,10 @@ def source_key(item: Content, config: SiteConfig) -> str:
 
 
 def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
-                  progress: Callable[[int], None]) -> tuple[list[tuple[Entry, Rendered]], set[str]]:
-    """Render every published body; returns entries with their link data, and unpublished URLs."""
+                  progress: Callable[[int], None]) -> tuple[list[tuple[Entry, Rendered]], list[Entry]]:
+    """Render every published body; returns entries with their link data, and the unpublished ones."""
     renderer = MarkdownRenderer(config.markdown.raw_html)
-    file_urls, unpublished, chosen = {}, set(), []
+    file_urls, unpublished, chosen = {}, [], []
     for kind, items in loaded.items.items():
         for item in items:
             url = content_url(kind, item.slug)
@@ -96,7 +96,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
             if is_published(item, now, options.drafts, options.future):
                 chosen.append((kind, item, url))
             else:
-                unpublished.add(url)
+                unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source, {})))
     out = []
     for kind, item, url in chosen:
         folder = os.path.dirname(source_key(item, config))
@@ -133,9 +133,10 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
     produced = {f.site_path for f in files}
-    problems += checks.reference_problems(entries, {})
+    problems += checks.reference_problems(entries + unpublished)
+    unpublished_urls = {e.url for e in unpublished}
     for entry, body in rendered:
-        problems += checks.link_problems(entry, body, produced, unpublished)
+        problems += checks.link_problems(entry, body, produced, unpublished_urls)
     problems += checks.site_path_problems(entries, produced)
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))))
 

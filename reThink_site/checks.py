@@ -28,8 +28,8 @@ def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
     return problems
 
 
-def reference_problems(entries: list[Entry], all_urls: Mapping[str, bool]) -> list[Problem]:
-    """A summary's `event` and a newsletter's `featured` must name published content."""
+def reference_problems(entries: list[Entry]) -> list[Problem]:
+    """A summary's `event` and a newsletter's `featured` must name existing content (drafts included)."""
     by_kind_slug = {(e.kind, e.slug): e for e in entries}
     slugs: dict[str, list[str]] = {}
     for kind, slug in by_kind_slug:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from reThink_site.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2014-03-01T12:00"
+PINNED_NOW = "2015-03-10T12:00"  # after the last event and post: everything published
 
 MINIMAL_SITE_YAML = """\
 title: Test reThink

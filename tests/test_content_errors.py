@@ -1,0 +1,172 @@
+"""Every error of the contract names its file, line and field, and leaves output/ untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from reThink_site.errors import ContentErrors
+
+EVENT = """\
+---
+title: Using Public Assets
+start: 2014-06-20 10:00
+end: 2014-06-20 12:00
+{extra}
+---
+Body text.
+"""
+
+
+def errors_for(make_site, build_site_at, files, **kwargs):
+    """Build and return the problems the build refused with."""
+    root = make_site(files)
+    with pytest.raises(ContentErrors) as caught:
+        build_site_at(root, **kwargs)
+    assert not (root / "output").exists(), "a failed build must not create or change output/"
+    return [p for p in caught.value.problems if p.is_error]
+
+
+def only(problems, **expected):
+    """The single problem matching the expected attributes."""
+    found = [p for p in problems if all(getattr(p, k) == v for k, v in expected.items())]
+    assert found, f"no problem matching {expected} in {[p.format() for p in problems]}"
+    return found[0]
+
+
+def test_missing_title_is_reported_at_line_one(make_site, build_site_at):
+    problems = errors_for(make_site, build_site_at, {"content/events/2014-06-20-x.md": "---\nstart: 2014-06-20\n---\n"})
+    problem = only(problems, field="title")
+    assert problem.path == "content/events/2014-06-20-x.md" and problem.line == 1
+    assert "required" in problem.message
+
+
+def test_wrong_type_names_line_expected_and_found(make_site, build_site_at):
+    text = EVENT.format(extra="chatham_house: perhaps")
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2014-06-20-x.md": text}),
+                   field="chatham_house")
+    assert problem.line == 5
+    assert "expected" in problem.message and "'perhaps'" in problem.message
+
+
+def test_typo_of_required_field_gets_a_hint(make_site, build_site_at):
+    text = "---\ntitle: Sefton\nstrat: 2015-02-27\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2015-02-27-s.md": text}), field="start")
+    assert problem.hint == "did you mean `start`?" and problem.line == 3
+
+
+def test_bad_yaml_reports_its_line(make_site, build_site_at):
+    text = "---\ntitle: Local reThink: Sefton\nstart: 2015-02-27\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2015-02-27-s.md": text}))
+    assert problem.line == 2 and "YAML" in problem.message
+
+
+def test_unclosed_front_matter_is_an_error(make_site, build_site_at):
+    problem = only(errors_for(make_site, build_site_at,
+                              {"content/insights/2014-01-01-x.md": "---\ntitle: x\ndate: 2014-01-01\n\nBody\n"}))
+    assert "not closed" in problem.message
+
+
+def test_file_that_is_not_utf8_names_the_line(make_site, build_site_at):
+    raw = "---\ntitle: ok\ndate: 2014-01-01\n---\nline five\n".encode() + b"caf\xe9\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-x.md": raw}))
+    assert problem.line == 6 and "UTF-8" in problem.message
+
+
+def test_two_files_at_one_url_name_both(make_site, build_site_at):
+    files = {"content/insights/2014-01-01-same.md": "---\ntitle: a\ndate: 2014-01-01\n---\n",
+             "content/insights/2014-02-01-same.md": "---\ntitle: b\ndate: 2014-02-01\n---\n"}
+    problem = only(errors_for(make_site, build_site_at, files), field="slug")
+    assert "2014-01-01-same.md" in problem.message and "2014-02-01-same.md" in problem.message
+
+
+def test_bad_slug_field_is_refused(make_site, build_site_at):
+    text = "---\ntitle: a\ndate: 2014-01-01\nslug: ../../etc\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-a.md": text}), field="slug")
+    assert problem.line == 4
+
+
+def test_page_may_not_take_a_section_slug(make_site, build_site_at):
+    problem = only(errors_for(make_site, build_site_at, {"content/pages/events.md": "---\ntitle: Events\n---\n"}),
+                   field="slug")
+    assert "events" in problem.message
+
+
+def test_summary_event_must_exist(make_site, build_site_at):
+    text = "---\ntitle: What we heard\ndate: 2015-03-02\nevent: no-such-event\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/summaries/2015-03-02-heard.md": text}),
+                   field="event")
+    assert problem.line == 4
+
+
+def test_newsletter_featured_must_exist(make_site, build_site_at):
+    text = "---\ntitle: Feb\ndate: 2015-02-02\nfeatured:\n  - insights/nothing-here\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/newsletters/2015-02-02-feb.md": text}),
+                   field="featured[0]")
+    assert problem.line == 5
+
+
+def test_link_to_missing_content_file_is_an_error(make_site, build_site_at):
+    text = "---\ntitle: a\ndate: 2014-01-01\n---\nIntro.\n\nSee [the event](../events/2014-06-20-gone.md).\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-a.md": text}), field="body")
+    assert problem.line == 7 and "2014-06-20-gone.md" in problem.message
+
+
+def test_link_to_missing_asset_is_an_error(make_site, build_site_at):
+    text = "---\ntitle: a\ndate: 2014-01-01\n---\n[slides](/assets/slides/none.pdf)\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-a.md": text}), field="body")
+    assert "/assets/slides/none.pdf" in problem.message and problem.line == 5
+
+
+def test_resource_site_path_must_exist(make_site, build_site_at):
+    text = EVENT.format(extra="resources:\n  - title: Slides\n    url: /assets/missing.pdf")
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2014-06-20-x.md": text}),
+                   field="resources.0.url")
+    assert problem.line == 7
+
+
+@pytest.mark.parametrize("when, word", [("2014-03-30 01:30", "does not exist"),
+                                        ("2014-10-26 01:30", "happens twice")])
+def test_dst_gap_and_overlap_are_errors(make_site, build_site_at, when, word):
+    text = f"---\ntitle: a\nstart: {when}\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2014-03-30-a.md": text}), field="start")
+    assert word in problem.message and problem.line == 3
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,hi", "ftp://x.org/a"])
+def test_unsafe_url_schemes_are_refused(make_site, build_site_at, url):
+    text = EVENT.format(extra=f"registration: '{url}'")
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2014-06-20-x.md": text}),
+                   field="registration")
+    assert problem.line == 5
+
+
+def test_end_before_start_is_an_error(make_site, build_site_at):
+    text = "---\ntitle: a\nstart: 2014-06-20\nend: 2014-06-19\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2014-06-20-a.md": text}), field="end")
+    assert "not before start" in problem.message
+
+
+def test_all_problems_in_all_files_are_reported_together(make_site, build_site_at):
+    files = {"content/events/2014-06-20-a.md": "---\nstart: 2014-06-20\n---\n",
+             "content/insights/2014-01-01-b.md": "---\ntitle: b\n---\n",
+             "content/summaries/2014-01-01-c.md": "---\ntitle: c\ndate: not a date\n---\n"}
+    problems = errors_for(make_site, build_site_at, files)
+    assert {p.path for p in problems} == set(files)
+
+
+def test_failed_build_leaves_previous_output_exactly(make_site, build_site_at):
+    root = make_site({"content/insights/2014-01-01-a.md": "---\ntitle: fine\ndate: 2014-01-01\n---\nHello.\n"})
+    build_site_at(root)
+    before = {p.relative_to(root / "output"): p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
+    (root / "content/insights/2014-01-01-a.md").write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(ContentErrors):
+        build_site_at(root)
+    after = {p.relative_to(root / "output"): p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_likely_typo_is_a_warning_not_an_error(make_site, build_site_at):
+    root = make_site({"content/insights/2014-01-01-a.md": "---\ntitle: a\ndate: 2014-01-01\ntgas: [x]\n---\n"})
+    report = build_site_at(root)
+    warning = only(list(report.warnings), field="tgas")
+    assert warning.hint == "did you mean `tags`?" and warning.line == 4

@@ -46,7 +46,8 @@ def location_text(event: Event) -> Optional[str]:
         return None
     if place.online:
         return f"Online: {place.url}" if place.url else "Online"
-    return place.one_line
+    parts = (place.name, place.address, place.city, place.postcode)
+    return ", ".join(dict.fromkeys(p for p in parts if p))
 
 
 def local_start_end(event: Event, site_tz) -> tuple[date | datetime, Optional[date | datetime]]:

@@ -17,6 +17,7 @@ from reThink_site.urls import absolute
 
 PRODID = "-//iNetwork//reThink_site//EN"
 STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|code|span|abbr|small|sub|sup|mark|q|cite)\b[^>]*>", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
 
 
@@ -35,7 +36,7 @@ def stamp(event: Event, now: datetime, site_tz) -> datetime:
 
 def body_text(html: str) -> str:
     """A body as plain text with its paragraphs kept apart (Markdown and HTML stripped)."""
-    parts = (plain_text(part) for part in _BLOCK_END.split(html))
+    parts = (plain_text(_INLINE_TAG.sub("", part)) for part in _BLOCK_END.split(html))
     return "\n\n".join(part for part in parts if part)
 
 
@@ -92,7 +93,8 @@ def _zone_range(events: Iterable[Event]) -> tuple[date, date]:
     return date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1)
 
 
-def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description: str = "") -> bytes:
+def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description: str = "",
+                   subscribable: bool = False) -> bytes:
     """A VCALENDAR of the given events, with the VTIMEZONEs they use; CRLF, folded at 75 octets."""
     entries = list(entries)
     cal = icalendar.Calendar()
@@ -105,8 +107,9 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
     if description:
         cal.add("x-wr-caldesc", description)
     cal.add("x-wr-timezone", site.config.timezone)
-    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "P1D")
+    if subscribable:
+        cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "P1D")
     for entry in entries:
         cal.add_component(vevent(entry, site))
     if entries:
@@ -117,7 +120,8 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
 
 def programme(site: Site) -> bytes:
     """`/events.ics`: every event, oldest first, for subscribing."""
-    return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}")
+    return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}",
+                          subscribable=True)
 
 
 def single(entry: Entry, site: Site) -> bytes:

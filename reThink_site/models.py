@@ -178,9 +178,9 @@ def _person(value: Any, info: ValidationInfo) -> Any:
 class Event(Content):
     """Something readers can attend: the heart of the site."""
 
+    timezone: Optional[str] = None  # before start/end: their validator reads it from info.data
     start: Union[datetime, date]
     end: Optional[Union[datetime, date]] = None
-    timezone: Optional[str] = None
     location: Optional[Location] = None
     series: Optional[str] = None
     host: Optional[str] = None

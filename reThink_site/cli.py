@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 import click
 
@@ -47,6 +48,17 @@ def fail(err: SiteError) -> None:
     sys.exit(err.exit_code)
 
 
+@contextmanager
+def progress_bar(project: Path, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on terminals only, and only for sites big enough to take a moment."""
+    total = sum(1 for _ in (project / "content").rglob("*.md")) if enabled else 0
+    if not enabled or total < 200 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
+        yield bar.update
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rethink")
 def main() -> None:
@@ -74,7 +86,8 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
-        report = run_build(options)
+        with progress_bar(project, enabled=not quiet) as advance:
+            report = run_build(options, advance)
     except SiteError as err:
         fail(err)
         return

@@ -115,6 +115,8 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
     if entries:
         first, last = _zone_range(e.item for e in entries)
         cal.add_missing_timezones(first, last)
+        # icalendar adds zones in set order (varies with PYTHONHASHSEED): put them first, by TZID
+        cal.subcomponents.sort(key=lambda c: (0, str(c["TZID"])) if c.name == "VTIMEZONE" else (1, ""))
     return cal.to_ical()
 
 

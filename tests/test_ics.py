@@ -156,3 +156,20 @@ def test_real_site_calendars_agree_with_each_other(real_site):
         assert as_utc(one_ical[uid].decoded("DTSTART")) == as_utc(by_ical[uid].decoded("DTSTART"))
         assert as_utc(one_vobject[uid].dtstart.value) == as_utc(by_vobject[uid].dtstart.value)
         assert str(one_ical[uid]["URL"]) == f"https://i-network.org.uk/local-rethink/events/{slug}/"
+
+
+def test_output_does_not_depend_on_the_hash_seed(make_site, tmp_path):
+    """Separate processes with different PYTHONHASHSEEDs must write the same calendar bytes."""
+    import os
+    import subprocess
+    import sys
+
+    root = make_site(EVENT_FILES)
+    results = []
+    for seed in ("0", "1"):  # these two seeds order a two-zone set differently
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--output", str(out),
+                        "--no-search"], cwd=root, env=env, check=True, capture_output=True)
+        results.append((out / "events.ics").read_bytes())
+    assert results[0] == results[1]

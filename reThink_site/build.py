@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, checks, events_outputs, pages, timeparse
+from reThink_site import assets, checks, events_outputs, feeds, mailing, pages, seo, timeparse
+from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
@@ -132,6 +133,9 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     files = [*pages.all_pages(env, site), *events_outputs.outputs(env, site),
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
+    files += [*feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
+              *mailing.outputs(env, site)]
+    files += seo.outputs(site, files)
     produced = {f.site_path for f in files}
     problems += checks.reference_problems(entries + unpublished)
     unpublished_urls = {e.url for e in unpublished}

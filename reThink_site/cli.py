@@ -96,5 +96,36 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
         click.echo(report.summary())
 
 
+
+# --- rethink newsletter (feeds/newsletter helper) ---------------------------------------------
+@main.command()
+@click.argument("slug")
+@click.option("--format", "output_format", type=click.Choice(["html", "text"]), default="html",
+              show_default=True, help="E-mail HTML (styles inlined) or plain text.")
+@SITE_OPTION
+@NOW_OPTION
+@DRAFTS_OPTION
+@FUTURE_OPTION
+def newsletter(slug, output_format, site_dir, now, drafts, future) -> None:
+    """Print an issue's e-mail rendering, for pasting into a mailing tool."""
+    from reThink_site.build import BuildOptions, failing, plan
+
+    try:
+        project = find_site(site_dir)
+        result = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future))
+        if failing(result.problems, strict=False):
+            raise ContentErrors(result.problems)
+        wanted = f"newsletter/{slug}/email.{'html' if output_format == 'html' else 'txt'}"
+        found = next((f for f in result.files if f.path == wanted), None)
+        if found is None:
+            known = ", ".join(e.slug for e in result.site.newsletters) or "none"
+            raise UsageError(f"no published newsletter issue {slug!r} (issues: {known}); "
+                             "an issue dated after now needs --future, a draft --drafts")
+    except SiteError as err:
+        fail(err)
+        return
+    click.echo(found.data.decode("utf-8"), nl=False)
+
+
 if __name__ == "__main__":
     main()

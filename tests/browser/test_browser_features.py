@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from pathlib import Path
 
 import icalendar
 import pytest
+import vobject
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +37,14 @@ def test_event_calendar_link_downloads_a_calendar_file(open_page):
         link.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".ics")
-    calendar = icalendar.Calendar.from_ical(open(download.path(), "rb").read())
-    events = list(calendar.walk("VEVENT"))
+    data = Path(download.path()).read_bytes()
+    events = list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
     assert len(events) == 1
     assert EVENT_TITLE in str(events[0]["SUMMARY"])
-    assert events[0].decoded("DTSTART").date().isoformat() == "2014-06-20"
+    start = events[0].decoded("DTSTART")
+    assert (start.date() if isinstance(start, datetime) else start) == date(2014, 6, 20)
+    parsed = vobject.readOne(data.decode("utf-8"))
+    assert EVENT_TITLE in parsed.vevent.summary.value
     assert problems.failed_requests == []
 
 

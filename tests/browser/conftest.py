@@ -189,3 +189,16 @@ def axe_source(browser_tools) -> Path:
     """The axe-core script that the accessibility tests inject into each page."""
     return AXE_SCRIPT
 
+
+@pytest.fixture(scope="session")
+def serious_violations(axe_source):
+    """Run axe-core in a page; its serious and critical violations, one readable line each."""
+
+    def _run(page) -> list[str]:
+        page.add_script_tag(path=str(axe_source))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        return [f"axe {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    return _run
+

@@ -49,7 +49,7 @@ def test_event_calendar_link_downloads_a_calendar_file(open_page):
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
-def test_search_box_in_the_header_finds_an_event_by_speaker(open_page, width):
+def test_search_box_in_the_header_finds_an_event_by_speaker(open_page, serious_violations, width):
     page, problems = open_page("/", width)
     page.get_by_label("Search this site").fill("Heather McManus")
     page.get_by_role("button", name="Search", exact=True).first.click()
@@ -61,6 +61,7 @@ def test_search_box_in_the_header_finds_an_event_by_speaker(open_page, width):
     hit = results.filter(has_text=EVENT_TITLE).first
     tags = hit.locator(".pagefind-ui__result-tag").all_inner_texts()
     assert "Kind: Event" in tags and "Date: 20 June 2014" in tags, f"results show kind and date: {tags}"
+    assert serious_violations(page) == [], "search results must pass axe too"
     hit.locator(".pagefind-ui__result-link").click()
     page.wait_for_load_state("load")
     assert page.url.endswith(EVENT), page.url

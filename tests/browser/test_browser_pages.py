@@ -19,7 +19,6 @@ PAGES = {
     "search": "/search/",
     "not-found": "/no-such-page/",
 }
-BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def settle(page, name: str) -> None:
@@ -48,20 +47,12 @@ def layout_problems(page, name: str, width: str) -> list[str]:
     return found
 
 
-def serious_violations(page, axe_source) -> list[str]:
-    """axe-core's serious and critical violations on the page, one readable line each."""
-    page.add_script_tag(path=str(axe_source))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"axe {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-            for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 @pytest.mark.parametrize("name", PAGES)
-def test_page_is_clean_fits_the_screen_and_passes_axe(open_page, axe_source, name, width):
+def test_page_is_clean_fits_the_screen_and_passes_axe(open_page, serious_violations, name, width):
     page, problems = open_page(PAGES[name], width, expect_status=status_of(name))
     settle(page, name)
-    found = layout_problems(page, name, width) + serious_violations(page, axe_source)
+    found = layout_problems(page, name, width) + serious_violations(page)
     found += [f"console error: {e}" for e in problems.console_errors]
     found += [f"failed request: {r}" for r in problems.failed_requests]
     assert found == [], f"{name} at {width} width"

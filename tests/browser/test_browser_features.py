@@ -19,11 +19,13 @@ EVENT_TITLE = "Using Public Assets"
 def test_calendar_next_and_previous_month_links_move_one_month(open_page, served_site):
     page, problems = open_page("/events/calendar/")
     first_caption = page.locator("table.calendar caption").inner_text()
-    page.locator('a[rel="next"]').first.click()
+    next_link = page.locator('a[rel="next"]').first
+    next_month = next_link.inner_text().strip(" ›")
+    next_link.click()
     page.wait_for_load_state("load")
     assert re.search(r"/events/calendar/\d{4}/\d{2}/$", page.url), page.url
     next_caption = page.locator("table.calendar caption").inner_text()
-    assert next_caption != first_caption
+    assert next_caption != first_caption and next_caption.startswith(next_month), (next_month, next_caption)
     page.locator('a[rel="prev"]').first.click()
     page.wait_for_load_state("load")
     assert page.locator("table.calendar caption").inner_text() == first_caption

@@ -6,7 +6,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-KEYBOARD_PAGES = ["/", "/events/2014-06-20-using-public-assets/", "/events/calendar/", "/newsletter/"]
+KEYBOARD_PAGES = ["/", "/events/2014-06-20-using-public-assets/", "/events/calendar/", "/newsletter/",
+                  "/search/?q=Heather+McManus"]
 
 MARK_FOCUSABLES = """() => {
   const all = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')];
@@ -44,6 +45,8 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(open_page):
 @pytest.mark.parametrize("path", KEYBOARD_PAGES)
 def test_tab_reaches_every_link_and_button_with_a_visible_ring(open_page, path):
     page, _ = open_page(path)
+    if path.startswith("/search/"):
+        page.locator(".pagefind-ui__result").first.wait_for()
     count = page.evaluate(MARK_FOCUSABLES)
     assert count > 5
     reached, without_ring = set(), []

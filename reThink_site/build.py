@@ -142,6 +142,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     for entry, body in rendered:
         problems += checks.link_problems(entry, body, produced, unpublished_urls)
     problems += checks.site_path_problems(entries, produced)
+    problems += checks.alias_collisions(entries, files)
     problems += checks.fragment_problems(rendered, files)
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))))
 

@@ -56,6 +56,7 @@ def test_search_box_in_the_header_finds_an_event_by_speaker(open_page, serious_v
     page.get_by_label("Search this site").fill("Heather McManus")
     page.get_by_role("button", name="Search", exact=True).first.click()
     page.wait_for_url(re.compile(r"/search/\?q="))
+    assert page.get_by_label("Search events, summaries and insights").input_value() == "Heather McManus"
     results = page.locator(".pagefind-ui__result")
     results.first.wait_for()
     titles = results.locator(".pagefind-ui__result-link").all_inner_texts()

@@ -13,6 +13,21 @@ from reThink_site import timeparse
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_SCHEMES = ("http", "https", "mailto", "tel")
+MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
+MAX_PATH_PART = 200  # one folder name of an alias
+
+
+def check_group_name(value: str, what: str) -> str:
+    """A tag or series name must give a URL part that is neither empty nor too long for a file name."""
+    from reThink_site.urls import slugify
+
+    slug = slugify(value)
+    if not slug:
+        raise ValueError(f"expected a {what} with at least one letter or digit, found {value!r}")
+    if len(slug) > MAX_NAME_SLUG:
+        raise ValueError(f"expected a {what} of at most {MAX_NAME_SLUG} letters and digits, "
+                         f"found one of {len(slug)}")
+    return value
 
 
 def check_url(value: str) -> str:
@@ -140,11 +155,8 @@ class Content(BaseModel):
     @field_validator("tags")
     @classmethod
     def _check_tag_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from reThink_site.urls import slugify
-
         for tag in value:
-            if not slugify(tag):
-                raise ValueError(f"expected a tag with at least one letter or digit, found {tag!r}")
+            check_group_name(tag, "tag")
         return tuple(dict.fromkeys(value))
 
     @field_validator("updated", mode="before")
@@ -156,9 +168,13 @@ class Content(BaseModel):
     @classmethod
     def _check_aliases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for alias in value:
-            if not alias.startswith("/") or alias.startswith("//") or ".." in alias.split("/") \
-                    or any(ord(c) < 32 or c in "<>\"'\\?#%" for c in alias):
+            parts = alias.split("/")
+            if not alias.startswith("/") or alias.startswith("//") or ".." in parts or "." in parts \
+                    or any(ord(c) < 32 or c in "<>\"'\\?#%:" for c in alias):
                 raise ValueError(f"expected an old site path such as /old-name/, found {alias!r}")
+            if any(len(part.encode("utf-8")) > MAX_PATH_PART for part in parts):
+                raise ValueError(f"expected an old site path whose parts have at most {MAX_PATH_PART} "
+                                 f"characters, found {alias[:60]!r}…")
         return value
 
     @property
@@ -225,6 +241,7 @@ class Event(Content):
         return value
 
     _check_registration = field_validator("registration")(lambda cls, v: v if v is None else check_url(v))
+    _check_series = field_validator("series")(lambda cls, v: v if v is None else check_group_name(v, "series"))
 
     @model_validator(mode="after")
     def _check_end(self) -> "Event":

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Iterable
@@ -63,8 +64,8 @@ def clean_leftovers(output: Path) -> None:
     parent = output.parent
     if not parent.is_dir():
         return
-    ours = [child for child in sorted(parent.iterdir())
-            if child.name.startswith((f"{STAGING_PREFIX}{output.name}-", f"{RETIRED_PREFIX}{output.name}-"))]
+    mine = re.compile(f"({re.escape(STAGING_PREFIX)}|{re.escape(RETIRED_PREFIX)}){re.escape(output.name)}-[0-9]+")
+    ours = [child for child in sorted(parent.iterdir()) if mine.fullmatch(child.name)]
     retired = [child for child in ours if child.name.startswith(RETIRED_PREFIX) and child.is_dir()]
     if not output.exists() and retired:  # killed between the two renames of the fallback swap
         os.rename(retired[0], output)

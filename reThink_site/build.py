@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, checks, pages, timeparse
+from reThink_site import assets, checks, feeds, mailing, pages, seo, timeparse
+from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
@@ -81,7 +82,7 @@ def is_published(item: Content, now: datetime, drafts: bool, future: bool) -> bo
 def source_key(item: Content, config: SiteConfig) -> str:
     """A content file's path relative to content/, as Markdown links name it."""
     prefix = config.content_dir.strip("/") + "/"
-    return item.source[len(prefix):] if item.source.startswith(prefix) else item.source
+    return item.source_path[len(prefix):] if item.source_path.startswith(prefix) else item.source_path
 
 
 def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
@@ -96,21 +97,21 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
             if is_published(item, now, options.drafts, options.future):
                 chosen.append((kind, item, url))
             else:
-                unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source, {})))
+                unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source_path, {})))
     out = []
     for kind, item, url in chosen:
         folder = os.path.dirname(source_key(item, config))
         rendered = renderer.render(item.body, LinkContext(folder, file_urls, base_path(config.base_url)))
         summary = item.summary or first_paragraph(rendered.html)
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
-                          loaded.lines.get(item.source, {})), rendered))
+                          loaded.lines.get(item.source_path, {})), rendered))
         progress(1)
     return out, unpublished
 
 
 def body_warnings(entries: list[Entry]) -> list[Problem]:
     """Scripts and inline handlers in bodies are allowed but worth a second look."""
-    return [Problem(e.item.source, e.item.body_line, "body", "contains a <script> element or an on…= "
+    return [Problem(e.item.source_path, e.item.body_line, "body", "contains a <script> element or an on…= "
                     "event handler", "remove it unless you really mean to run code on the page", "warning")
             for e in entries if has_script(e.item.body)]
 
@@ -132,6 +133,9 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     files = [*pages.all_pages(env, site),
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
+    files += [*feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
+              *mailing.outputs(env, site)]
+    files += seo.outputs(site, files)
     produced = {f.site_path for f in files}
     problems += checks.reference_problems(entries + unpublished)
     unpublished_urls = {e.url for e in unpublished}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 import click
 
@@ -47,6 +48,17 @@ def fail(err: SiteError) -> None:
     sys.exit(err.exit_code)
 
 
+@contextmanager
+def progress_bar(project: Path, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on terminals only, and only for sites big enough to take a moment."""
+    total = sum(1 for _ in (project / "content").rglob("*.md")) if enabled else 0
+    if not enabled or total < 200 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
+        yield bar.update
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rethink")
 def main() -> None:
@@ -74,13 +86,45 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
-        report = run_build(options)
+        with progress_bar(project, enabled=not quiet) as advance:
+            report = run_build(options, advance)
     except SiteError as err:
         fail(err)
         return
     if not quiet:
         print_problems(report.warnings)
         click.echo(report.summary())
+
+
+
+# --- rethink newsletter (feeds/newsletter helper) ---------------------------------------------
+@main.command()
+@click.argument("slug")
+@click.option("--format", "output_format", type=click.Choice(["html", "text"]), default="html",
+              show_default=True, help="E-mail HTML (styles inlined) or plain text.")
+@SITE_OPTION
+@NOW_OPTION
+@DRAFTS_OPTION
+@FUTURE_OPTION
+def newsletter(slug, output_format, site_dir, now, drafts, future) -> None:
+    """Print an issue's e-mail rendering, for pasting into a mailing tool."""
+    from reThink_site.build import BuildOptions, failing, plan
+
+    try:
+        project = find_site(site_dir)
+        result = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future))
+        if failing(result.problems, strict=False):
+            raise ContentErrors(result.problems)
+        wanted = f"newsletter/{slug}/email.{'html' if output_format == 'html' else 'txt'}"
+        found = next((f for f in result.files if f.path == wanted), None)
+        if found is None:
+            known = ", ".join(e.slug for e in result.site.newsletters) or "none"
+            raise UsageError(f"no published newsletter issue {slug!r} (issues: {known}); "
+                             "an issue dated after now needs --future, a draft --drafts")
+    except SiteError as err:
+        fail(err)
+        return
+    click.echo(found.data.decode("utf-8"), nl=False)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from markdown.treeprocessors import Treeprocessor
 from reThink_site.urls import slugify
 
 _TAGS = re.compile(r"<[^>]+>")
-_SCRIPTISH = re.compile(r"<\s*script\b|[\s/\"']on[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
+_SCRIPTISH = re.compile(r"<\s*script\b|<[^>]*[\s/\"']on[a-z]+\s*=|\{:?[^}]*\bon[a-z]+\s*=|javascript\s*:",
+                        re.IGNORECASE)  # a script, a handler inside a tag or an attr_list, a script URL
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside a URL before reading its scheme
 _ACTIVE_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action", "xlink:href", "background",

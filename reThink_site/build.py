@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, checks, feeds, mailing, pages, seo, timeparse
+from reThink_site import assets, checks, events_outputs, feeds, mailing, pages, seo, timeparse
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
@@ -130,7 +130,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
-    files = [*pages.all_pages(env, site),
+    files = [*pages.all_pages(env, site), *events_outputs.outputs(env, site),
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
     files += [*feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
@@ -142,6 +142,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     for entry, body in rendered:
         problems += checks.link_problems(entry, body, produced, unpublished_urls)
     problems += checks.site_path_problems(entries, produced)
+    problems += checks.fragment_problems(rendered, files)
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))))
 
 

@@ -134,3 +134,28 @@ def site_path_problems(entries: list[Entry], produced: set[str]) -> list[Problem
                                         f"expected a path the site produces, found {target!r} (no such file)",
                                         "files in content/assets/ are published at /assets/…"))
     return problems
+
+
+def fragment_problems(rendered: Iterable[tuple[Entry, Rendered]], files: Iterable) -> list[Problem]:
+    """A link to another page's #section warns when that page has no element with that id."""
+    from urllib.parse import unquote
+
+    import lxml.html
+
+    pages = {f.site_path: f.data for f in files if f.data is not None and f.path.endswith(".html")}
+    ids: dict[str, frozenset[str]] = {}
+    problems = []
+    for entry, body in rendered:
+        item = entry.item
+        for href in body.links:
+            path, _, fragment = href.partition("#")
+            key = path if path in pages else path + "/"
+            if not path or not fragment or key not in pages:
+                continue
+            if key not in ids:
+                ids[key] = frozenset(lxml.html.document_fromstring(pages[key]).xpath("//@id"))
+            if unquote(fragment) not in ids[key]:
+                problems.append(Problem(item.source_path, line_of(item.body, "#" + fragment, item.body_line), "body",
+                                        f"link to {path}#{fragment}, which that page does not have",
+                                        "check the heading's anchor on the target page", "warning"))
+    return problems

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from reThink_site.build import BuildOptions, build
 from reThink_site.config import load_config
@@ -83,14 +83,28 @@ markdown_bodies = st.lists(st.text(alphabet="#*_[]()!<>`~|-:=\"'&/\\\n \tabcxyz1
                            | st.sampled_from(MARKDOWN_PIECES), max_size=15).map("".join)
 
 
+REQUIRED = {"start": "2014-06-20 10:00", "date": "2014-06-01"}  # enough for every kind to be valid
+free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80) | st.sampled_from(NASTY_TEXT)
+
+
+@st.composite
+def valid_front_matter_text(draw) -> str:
+    """Front matter every kind accepts, with odd text in the free-text fields: this reaches the templates."""
+    data = {"title": draw(free_text), **REQUIRED, "summary": draw(free_text), "tags": draw(st.lists(free_text, max_size=3)),
+            "price": draw(free_text), "host": draw(free_text), "location": {"name": draw(free_text)},
+            "speakers": draw(st.lists(st.fixed_dictionaries({"name": free_text, "role": free_text}), max_size=2))}
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
 @st.composite
 def content_files(draw) -> bytes:
-    """A whole content file: usually front matter plus Markdown, sometimes arbitrary bytes."""
+    """A whole content file: front matter (valid or random) plus Markdown, sometimes arbitrary bytes."""
     choice = draw(st.integers(0, 5))
     if choice == 0:
         return draw(st.binary(max_size=400))
     body = draw(markdown_bodies)
-    text = f"---\n{draw(front_matter_text())}---\n{body}"
+    matter = draw(valid_front_matter_text() if choice >= 4 else front_matter_text())
+    text = f"---\n{matter}---\n{body}"
     data = text.encode("utf-8", "surrogatepass")
     if choice == 1 and data:  # corrupt one byte
         index = draw(st.integers(0, len(data) - 1))
@@ -152,6 +166,7 @@ def test_whole_build_succeeds_or_reports(files, site_extra):
             assert not output.exists()
         else:
             assert (output / "index.html").is_file() and report.pages > 0
+            event("built")  # counted in --hypothesis-show-statistics
         leftovers = [p.name for p in Path(tmp).iterdir() if p.name.startswith(".rethink-")]
         assert not leftovers
 

@@ -6,6 +6,7 @@ CI runs a modest, fixed-seed number of examples. For a longer local run:
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -206,3 +207,22 @@ def test_alias_bomb_is_refused_on_its_line():
     assert "alias" in caught.value.message
     bomb_lines = range(3, 3 + BOMB.count("\n"))  # the file's lines holding the bomb
     assert caught.value.line in bomb_lines
+
+
+def test_unknown_field_named_like_another_kinds_field_is_just_kept(make_site, build_site_at, tmp_path):
+    """Found by the fuzzer: `date:` on an event and `author:` as a raw mapping on a page crashed the build."""
+    site = make_site({"content/events/2014-01-01-a.md": "---\ntitle: A\nstart: 2014-01-01\ndate: soon\n---\n",
+                      "content/pages/p.md": "---\ntitle: P\nauthor: {nick: x}\nspeakers: [{a: 1}]\n---\n"})
+    build_site_at(site, tmp_path / "out")
+    assert (tmp_path / "out" / "events" / "2014-01-01-a" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("value", ["a\x0bb", "a\x1bb", "a\ufffeb"])
+def test_control_characters_are_a_field_error(value, make_site, build_site_at, tmp_path):
+    """Found by the fuzzer: a vertical tab in a title made the feed writer raise ValueError."""
+    site = make_site({"content/events/2014-01-01-a.md": f"---\nstart: 2014-01-01\ntitle: {json.dumps(value)}\n---\n"})
+    with pytest.raises(ContentErrors) as caught:
+        build_site_at(site, tmp_path / "out")
+    assert [p.format() for p in caught.value.problems] == [
+        f"content/events/2014-01-01-a.md:3: title: expected text without control characters, "
+        f"found U+{ord(value[1]):04X}"]

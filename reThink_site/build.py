@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, checks, events_outputs, feeds, mailing, pages, seo, timeparse
+from reThink_site import assets, checks, events_outputs, feeds, mailing, pages, search, seo, timeparse
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
@@ -142,6 +142,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     for entry, body in rendered:
         problems += checks.link_problems(entry, body, produced, unpublished_urls)
     problems += checks.site_path_problems(entries, produced)
+    problems += checks.alias_collisions(entries, files)
     problems += checks.fragment_problems(rendered, files)
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))))
 
@@ -164,6 +165,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     staging = writer.staging_dir(output)
     try:
         writer.write_tree(staging, result.files)
+        if options.search:
+            search.index_site(staging)
         writer.publish(staging, output)
     finally:
         if staging.exists():

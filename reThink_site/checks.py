@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable, Mapping
 
 from reThink_site.errors import Problem
 from reThink_site.index import Entry
 from reThink_site.markup import Rendered, line_of
-from reThink_site.urls import RESERVED_PAGE_SLUGS
+from reThink_site.urls import RESERVED_PAGE_SLUGS, output_path
 
 
 def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
@@ -158,4 +159,18 @@ def fragment_problems(rendered: Iterable[tuple[Entry, Rendered]], files: Iterabl
                 problems.append(Problem(item.source_path, line_of(item.body, "#" + fragment, item.body_line), "body",
                                         f"link to {path}#{fragment}, which that page does not have",
                                         "check the heading's anchor on the target page", "warning"))
+    return problems
+
+
+def alias_collisions(entries: list[Entry], files: list) -> list[Problem]:
+    """An alias may not take the place of a page the build makes for something else."""
+    counts = Counter(f.path for f in files)
+    problems = []
+    for entry in entries:
+        for index, alias in enumerate(entry.item.aliases):
+            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+            if counts[output_path(url)] > 1:
+                problems.append(Problem(entry.item.source_path, line_for(entry, "aliases", index),
+                                        f"aliases[{index}]", f"expected an old URL that no other page uses, "
+                                        f"found {alias!r}, which the site already has"))
     return problems

@@ -6,11 +6,12 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Iterable
 
-from reThink_site.errors import UsageError
+from reThink_site.errors import SiteError, UsageError
 from reThink_site.outputs import OutputFile
 
 STAGING_PREFIX = ".rethink-staging-"
@@ -32,6 +33,12 @@ def check_output_dir(output: Path, project: Path) -> None:
         reasons.append("it is the project folder or one of its parents")
     if out.is_dir() and any((out / name).exists() for name in ("content", "templates", "site.yaml")):
         reasons.append("it holds content/, templates/ or site.yaml")
+    for source in ("content", "templates", ".git"):
+        folder = (root / source).resolve()
+        if out == folder or folder in out.parents:
+            reasons.append(f"it is inside the project's {source}/ folder")
+    if out.exists() and not out.is_dir():
+        reasons.append("it is a file, not a folder")
     if reasons:
         raise UsageError(f"refusing to build into {output}: {'; '.join(reasons)}. "
                          "Choose an empty folder or one the build made, such as output/.")
@@ -53,13 +60,21 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_leftovers(output: Path) -> None:
-    """Remove staging or retired trees that a killed build left beside the output folder."""
+    """Remove what a killed build left beside the output folder; put back an output killed mid-swap."""
     parent = output.parent
     if not parent.is_dir():
         return
-    for child in parent.iterdir():
-        if child.name.startswith((STAGING_PREFIX + output.name, RETIRED_PREFIX + output.name)):
+    mine = re.compile(f"({re.escape(STAGING_PREFIX)}|{re.escape(RETIRED_PREFIX)}){re.escape(output.name)}-[0-9]+")
+    ours = [child for child in sorted(parent.iterdir()) if mine.fullmatch(child.name)]
+    retired = [child for child in ours if child.name.startswith(RETIRED_PREFIX) and child.is_dir()]
+    if not output.exists() and retired:  # killed between the two renames of the fallback swap
+        os.rename(retired[0], output)
+        ours.remove(retired[0])
+    for child in ours:
+        if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def staging_dir(output: Path) -> Path:
@@ -80,11 +95,15 @@ def write_tree(root: Path, files: Iterable[OutputFile]) -> int:
         if ".." in Path(item.path).parts or Path(item.path).is_absolute() or \
                 resolved_root not in target.resolve().parents:
             raise UsageError(f"refusing to write outside the output folder: {item.path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if item.source is not None:
-            shutil.copyfile(item.source, target)
-        else:
-            target.write_bytes(item.data or b"")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if item.source is not None:
+                shutil.copyfile(item.source, target)
+            else:
+                target.write_bytes(item.data or b"")
+        except OSError as err:
+            raise SiteError(f"cannot write {item.path[:120]}: {err.strerror or err}; "
+                            "the previous site is left in place") from None
         count += 1
     return count
 

@@ -38,13 +38,13 @@ def make_cleaner() -> Cleaner:
                    safe_attrs_only=True, kill_tags=UNSAFE_TAGS)
 
 
-def strip_active(root: lxml.html.HtmlElement) -> None:
-    """Belt and braces after cleaning: drop unsafe elements, on* attributes and script URLs in place."""
+def strip_active(root: lxml.html.HtmlElement, keep: tuple[str, ...] = ()) -> None:
+    """Belt and braces after cleaning: drop unsafe elements (bar `keep`), on* attributes and script URLs."""
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             element.drop_tree()
             continue
-        if element.tag in UNSAFE_TAGS and element is not root:
+        if element.tag in UNSAFE_TAGS and element.tag not in keep and element is not root:
             element.drop_tree()
             continue
         for name in list(element.attrib):

@@ -28,7 +28,8 @@ def email_html(env: jinja2.Environment, site: Site, issue: Issue) -> bytes:
     raw = render(env, "email.html", issue=issue, intro=intro, page_url=issue.entry.url).decode("utf-8")
     inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
     document = lxml.html.document_fromstring(inliner.inline(raw))
-    strip_active(document)
+    for part in list(document):  # the head keeps the theme's charset and viewport; content is in the body
+        strip_active(part, keep=("meta",) if part.tag == "head" else ())
     document.make_links_absolute(page, resolve_base_href=False)
     return b"<!DOCTYPE html>\n" + lxml.html.tostring(document, encoding="utf-8", method="html") + b"\n"
 
@@ -38,7 +39,7 @@ def email_text(env: jinja2.Environment, site: Site, issue: Issue) -> bytes:
     page = urls.absolute(site.config.base_url, issue.entry.url)
     intro = html_to_text(safe_for_email(issue.entry.html, page))
     text = render(env, "email.txt", issue=issue, intro=intro, page_url=issue.entry.url).decode("utf-8")
-    return wrap(text.strip("\n")).encode("utf-8")
+    return (wrap(text.strip("\n")).rstrip("\n") + "\n").encode("utf-8")  # ends in exactly one newline
 
 
 def outputs(env: jinja2.Environment, site: Site) -> list[OutputFile]:

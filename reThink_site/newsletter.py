@@ -23,6 +23,8 @@ class Issue:
     coming_up_until: date      # last day the Coming up window covers
     since_after: date          # Since the last issue holds posts dated after this day…
     # …and on or before the issue's own date.
+    featured_coming_up: bool = False   # a featured item is an event the Coming up window holds
+    featured_since_last: bool = False  # a featured item is a post the Since the last issue window holds
 
     @property
     def date(self) -> date:
@@ -52,17 +54,23 @@ def previous_issue(site: Site, entry: Entry) -> Optional[Entry]:
 
 
 def build_issue(site: Site, entry: Entry) -> Issue:
-    """Fill an issue's sections with the windows the content contract defines."""
+    """Fill an issue's sections with the contract's windows; a featured item is not repeated below."""
     tz, settings, day = site.tz, site.config.newsletter, entry.item.date
-    ends = day + timedelta(days=settings.upcoming_days)
-    coming_up = tuple(e for e in site.events if day <= event_day(e, tz) < ends)
-    previous = previous_issue(site, entry)
-    after = previous.item.date if previous else day - timedelta(days=settings.lookback_days)
-    since_last = tuple(p for p in site.posts if after < local_day(p.item.date, tz) <= day)
     candidates = site.events + site.posts
     featured = tuple(found for ref in entry.item.featured
                      if (found := resolve_featured(ref, candidates)) is not None)
-    return Issue(entry, featured, coming_up, since_last, previous, ends - timedelta(days=1), after)
+    shown = {e.url for e in featured}  # featured items are shown once, under Featured
+    ends = day + timedelta(days=settings.upcoming_days)
+    coming_up = [e for e in site.events if day <= event_day(e, tz) < ends]
+    previous = previous_issue(site, entry)
+    after = previous.item.date if previous else day - timedelta(days=settings.lookback_days)
+    since_last = [p for p in site.posts if after < local_day(p.item.date, tz) <= day]
+    return Issue(entry, featured,
+                 coming_up=tuple(e for e in coming_up if e.url not in shown),
+                 since_last=tuple(p for p in since_last if p.url not in shown),
+                 previous=previous, coming_up_until=ends - timedelta(days=1), since_after=after,
+                 featured_coming_up=any(e.url in shown for e in coming_up),
+                 featured_since_last=any(p.url in shown for p in since_last))
 
 
 def all_issues(site: Site) -> tuple[Issue, ...]:

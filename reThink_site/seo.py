@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, tzinfo
 from typing import Iterable, Optional
 from xml.etree import ElementTree
 
@@ -21,12 +21,44 @@ def alias_path(alias: str) -> str:
     return urls.output_path(url)
 
 
-def last_modified(entry: Entry) -> Optional[str]:
-    """`updated`, else the publication date; events without `updated` have no content date."""
-    value = entry.item.updated or getattr(entry.item, "date", None)
+def content_date(entry: Entry) -> Optional[date | datetime]:
+    """`updated`, else the publication date; an event's start is no change date, so events need `updated`."""
+    return entry.item.updated or getattr(entry.item, "date", None)
+
+
+def as_instant(value: date | datetime, tz: tzinfo) -> datetime:
+    """A date counts as the start of its day in the site's zone, so dates and times compare."""
+    return value if isinstance(value, datetime) else datetime.combine(value, time.min, tzinfo=tz)
+
+
+def newest(entries: Iterable[Entry], tz: tzinfo) -> Optional[date | datetime]:
+    """The latest content date among entries (None when none has one); ties go to the later URL."""
+    dated = [(as_instant(d, tz), e.url, d) for e in entries if (d := content_date(e)) is not None]
+    return max(dated)[2] if dated else None
+
+
+def lastmod_text(value: Optional[date | datetime]) -> Optional[str]:
+    """W3C date or date-time, as the sitemap protocol wants."""
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     return value.isoformat() if isinstance(value, date) else None
+
+
+def content_dates(site: Site) -> dict[str, Optional[date | datetime]]:
+    """Each page's last content change: its own entry's date, or the newest among the entries it lists."""
+    tz = site.tz
+    dates: dict[str, Optional[date | datetime]] = {
+        e.url: content_date(e) for e in site.events + site.posts + site.newsletters + site.pages}
+    dates["/"] = newest(site.events + site.posts + site.newsletters, tz)
+    dates["/events/"] = newest(site.events, tz)
+    dates["/summaries/"] = newest(site.summaries, tz)
+    dates["/insights/"] = newest(site.insights, tz)
+    dates["/newsletter/"] = newest(site.newsletters, tz)
+    for group in site.tags + site.series:
+        dates[group.url] = newest(group.events + group.posts, tz)
+    for person in site.people:
+        dates[person.url] = newest(person.events + person.posts, tz)
+    return dates
 
 
 def public_pages(site: Site, files: Iterable[OutputFile]) -> list[str]:
@@ -41,7 +73,7 @@ def public_pages(site: Site, files: Iterable[OutputFile]) -> list[str]:
 
 def sitemap_xml(site: Site, files: Iterable[OutputFile]) -> bytes:
     """The sitemap protocol's XML, sorted by URL so every build writes the same bytes."""
-    dates = {e.url: last_modified(e) for e in site.events + site.posts + site.newsletters + site.pages}
+    dates = {url: lastmod_text(value) for url, value in content_dates(site).items()}
     ElementTree.register_namespace("", SITEMAP_NS)
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
     for path in public_pages(site, files):

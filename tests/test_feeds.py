@@ -6,6 +6,7 @@ import re
 from email.utils import parsedate_to_datetime
 
 import feedparser
+import html5lib
 import lxml.html
 
 ABSOLUTE = re.compile(r"^(https?://|mailto:|tel:)")
@@ -158,3 +159,31 @@ def test_every_page_advertises_the_feeds(real_site):
         doc = lxml.html.fromstring((real_site / page).read_bytes())
         alternates = {link.get("href") for link in doc.iterfind(".//head/link[@rel='alternate']")}
         assert {"/local-rethink/feed.xml", "/local-rethink/atom.xml"} <= alternates
+
+
+def head_alternates(page):
+    """{href: type} of a page's feed links, read from its <head> by html5lib."""
+    doc = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    return {link.get("href"): link.get("type") for link in doc.find("head").iterfind("link")
+            if link.get("rel") == "alternate"}
+
+
+def test_every_page_head_advertises_the_newsletter_feed(real_site):
+    pages = [p for p in real_site.rglob("*.html") if p.name != "email.html"]
+    assert len(pages) > 40
+    for page in pages:
+        assert head_alternates(page).get("/local-rethink/newsletter/feed.xml") == "application/rss+xml", page
+    assert (real_site / "newsletter/feed.xml").exists()
+
+
+def test_each_tag_page_head_advertises_its_own_feed(real_site):
+    tags = sorted(p.parent.name for p in (real_site / "tags").glob("*/index.html"))
+    assert "communities" in tags
+    for tag in tags:
+        alternates = head_alternates(real_site / "tags" / tag / "index.html")
+        own = [href for href in alternates if href.startswith("/local-rethink/tags/")]
+        assert own == [f"/local-rethink/tags/{tag}/feed.xml"], tag
+        assert alternates[own[0]] == "application/rss+xml"
+        assert (real_site / "tags" / tag / "feed.xml").exists()
+    series = head_alternates(real_site / "series/local-rethink/index.html")
+    assert not [href for href in series if "/series/" in href or "/tags/" in href]

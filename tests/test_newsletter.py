@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import html5lib
 import lxml.html
 
 from reThink_site.cli import main
@@ -86,7 +91,7 @@ def test_sections_hold_the_contract_windows_with_boundary_days(make_site, build_
     _, out = built(make_site, build_site_at, tmp_path)
     feb = (out / "newsletter/2015-02-02-february/index.html").read_bytes()
     assert section_titles(feb, "issue-featured") == ["Featured piece", "Last day"]
-    assert section_titles(feb, "issue-coming-up") == ["Issue day", "Last day"]
+    assert section_titles(feb, "issue-coming-up") == ["Issue day"]  # Last day is featured: shown once
     assert section_titles(feb, "issue-since-last") == ["On February issue", "Day after"]
     jan = (out / "newsletter/2015-01-05-january/index.html").read_bytes()
     assert section_titles(jan, "issue-since-last") == ["On January issue", "First window"]
@@ -139,7 +144,8 @@ def test_email_text_wraps_at_72_and_lists_full_urls(make_site, build_site_at, tm
     assert "https://example.org/sub/events/" in text  # the intro's link, listed in full
     assert text.index("FEATURED") < text.index("COMING UP") < text.index("SINCE THE LAST ISSUE")
     coming = text[text.index("COMING UP"):text.index("SINCE THE LAST ISSUE")]
-    assert "Issue day" in coming and "Last day" in coming and "Too late" not in coming
+    assert "Issue day" in coming and "Too late" not in coming
+    assert "Last day" not in coming and "Last day" in text[text.index("FEATURED"):text.index("COMING UP")]
     assert "Day before" not in coming
     assert text.rstrip().endswith("Unsubscribe: *|UNSUB|*")
     assert "https://example.org/signup" in text
@@ -172,3 +178,74 @@ def test_real_issue_features_the_sefton_event(real_site):
     assert section_titles(page, "issue-featured") == ["Local reThink: Delivering with communities"]
     text = (real_site / "newsletter/2015-02-02-february-2015/email.txt").read_text("utf-8")
     assert all(len(line) <= 72 or re.fullmatch(r"\s*(https?://|mailto:)\S+", line) for line in text.splitlines())
+
+
+def test_email_html_declares_its_charset_and_viewport(make_site, build_site_at, tmp_path):
+    _, out = built(make_site, build_site_at, tmp_path)
+    raw = (out / "newsletter/2015-02-02-february/email.html").read_bytes()
+    doc = html5lib.parse(raw, treebuilder="etree", namespaceHTMLElements=False)
+    head = doc.find("head")
+    assert [m.get("charset").lower() for m in head.iterfind("meta") if m.get("charset")] == ["utf-8"]
+    assert [m.get("content") for m in head.iterfind("meta") if m.get("name") == "viewport"]
+    assert doc.find("body").find(".//meta") is None
+    assert lxml.html.fromstring(raw).xpath("/html/head/meta[@charset='utf-8']")
+
+
+def email_html_sections(raw):
+    """{h2 text: [h3 link texts]} of an e-mail's table cells."""
+    doc = html5lib.parse(raw, treebuilder="etree", namespaceHTMLElements=False)
+    found = {}
+    for cell in doc.iter("td"):
+        heading = cell.find("h2")
+        if heading is not None:
+            found["".join(heading.itertext()).strip()] = ["".join(h.itertext()).strip() for h in cell.iter("h3")]
+    return found
+
+
+def test_featured_items_are_not_repeated_in_the_email_html(make_site, build_site_at, tmp_path):
+    _, out = built(make_site, build_site_at, tmp_path)
+    sections = email_html_sections((out / "newsletter/2015-02-02-february/email.html").read_bytes())
+    assert sections["Featured"] == ["Featured piece", "Last day"]
+    assert sections["Coming up"] == ["Issue day"]
+    assert sections["Since the last issue"] == ["On February issue", "Day after"]
+
+
+def test_real_issue_shows_the_featured_sefton_event_once_everywhere(real_site):
+    title = "Local reThink: Delivering with communities"
+    folder = real_site / "newsletter/2015-02-02-february-2015"
+    page = (folder / "index.html").read_bytes()
+    assert section_titles(page, "issue-featured") == [title]
+    assert section_titles(page, "issue-coming-up") == []
+    coming = lxml.html.fromstring(page).xpath("//section[@aria-labelledby='issue-coming-up']")[0]
+    assert "No other events are planned" in coming.text_content()
+    sections = email_html_sections((folder / "email.html").read_bytes())
+    assert sections["Featured"] == [title] and sections["Coming up"] == []
+    text = (folder / "email.txt").read_text("utf-8")
+    assert text.count(f"* {title}") == 1
+    assert text.index("FEATURED") < text.index(f"* {title}") < text.index("COMING UP")
+    assert "No other events are planned" in text
+
+
+def test_email_text_ends_in_exactly_one_newline(make_site, build_site_at, tmp_path):
+    # A footer whose last line is only spaces once left a blank line at the end.
+    site_yaml = SITE_YAML.replace('footer: "Unsubscribe: *|UNSUB|*"', 'footer: "Unsubscribe: *|UNSUB|*\\n   "')
+    assert site_yaml != SITE_YAML
+    root = make_site(FILES, site_yaml)
+    build_site_at(root, tmp_path / "out", now="2015-03-10T12:00")
+    for issue in ("2015-02-02-february", "2015-01-05-january"):
+        data = (tmp_path / "out/newsletter" / issue / "email.txt").read_bytes()
+        assert data.endswith(b"*|UNSUB|*\n"), data[-40:]
+
+
+def test_newsletter_command_as_a_real_process(make_site, build_site_at, tmp_path):
+    root, out = built(make_site, build_site_at, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    command = [sys.executable, "-m", "reThink_site", "newsletter", "--site", str(root), "--now", "2015-03-10T12:00"]
+    done = subprocess.run([*command, "2015-02-02-february", "--format", "text"], env=env, capture_output=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (out / "newsletter/2015-02-02-february/email.txt").read_bytes()
+    missing = subprocess.run([*command, "no-such-issue"], env=env, capture_output=True, timeout=120)
+    assert missing.returncode == 2
+    assert b"no-such-issue" in missing.stderr + missing.stdout
+    assert b"Traceback" not in missing.stderr + missing.stdout

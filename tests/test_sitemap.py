@@ -77,3 +77,44 @@ def test_pages_carry_canonical_description_and_social_tags(real_site):
     for prop in ("og:title", "og:description", "og:url"):
         assert head.xpath(f"meta[@property='{prop}']/@content")[0]
     assert head.xpath("meta[@name='twitter:card']/@content")
+
+
+LISTED = {
+    "content/events/2015-03-01-changed.md":
+        "---\ntitle: Changed\nstart: 2015-03-01 10:00\nupdated: 2015-02-20T09:00\nseries: Talks\n"
+        "tags: [roads]\nspeakers: [{name: Ann Speaker}]\n---\nMoved room.\n",
+    "content/events/2015-04-01-plain.md":
+        "---\ntitle: Plain\nstart: 2015-04-01\nseries: Talks\ntags: [parks]\n---\nNo updated.\n",
+    "content/events/2015-05-01-lonely.md":
+        "---\ntitle: Lonely\nstart: 2015-05-01\nseries: Quiet\nspeakers: [{name: Bo Speaker}]\n---\nHi.\n",
+    "content/summaries/2015-01-20-heard.md":
+        "---\ntitle: Heard\ndate: 2015-01-20\ntags: [roads]\nauthor: Ann Speaker\n---\nNotes.\n",
+    "content/insights/2015-01-25-view.md":
+        "---\ntitle: View\ndate: 2015-01-25\nupdated: 2015-02-25T16:45\ntags: [parks]\n---\nText.\n",
+    "content/insights/2015-01-05-older.md": "---\ntitle: Older\ndate: 2015-01-05\ntags: [parks]\n---\nText.\n",
+    "content/newsletters/2015-02-01-feb.md": "---\ntitle: Feb\ndate: 2015-02-01\n---\nIssue.\n",
+    "content/newsletters/2015-01-01-jan.md": "---\ntitle: Jan\ndate: 2015-01-01\n---\nIssue.\n",
+}
+
+
+def test_list_pages_carry_the_newest_date_of_what_they_list(make_site, build_site_at, tmp_path):
+    root = make_site(LISTED, SITE)
+    build_site_at(root, tmp_path / "a", now="2015-03-10T12:00")  # Plain and Lonely still to come
+    build_site_at(root, tmp_path / "b", now="2016-06-01T12:00")
+    assert (tmp_path / "a/sitemap.xml").read_bytes() == (tmp_path / "b/sitemap.xml").read_bytes()
+    listed = {url.removeprefix("https://example.org"): mod for url, mod in sitemap(tmp_path / "b").items()}
+    assert listed["/events/2015-03-01-changed/"] == "2015-02-20T09:00:00+00:00"
+    assert listed["/events/2015-04-01-plain/"] is None  # a start date is no change date
+    assert listed["/insights/view/"] == "2015-02-25T16:45:00+00:00"
+    assert listed["/insights/older/"] == "2015-01-05"
+    assert listed["/"] == "2015-02-25T16:45:00+00:00"
+    assert listed["/events/"] == "2015-02-20T09:00:00+00:00"
+    assert listed["/summaries/"] == "2015-01-20"
+    assert listed["/insights/"] == "2015-02-25T16:45:00+00:00"
+    assert listed["/newsletter/"] == "2015-02-01"
+    assert listed["/tags/roads/"] == "2015-02-20T09:00:00+00:00"
+    assert listed["/tags/parks/"] == "2015-02-25T16:45:00+00:00"
+    assert listed["/series/talks/"] == "2015-02-20T09:00:00+00:00"
+    assert listed["/series/quiet/"] is None  # only an event without `updated`
+    assert listed["/people/ann-speaker/"] == "2015-02-20T09:00:00+00:00"
+    assert listed["/people/bo-speaker/"] is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import json
 import re
 from dataclasses import dataclass
@@ -13,8 +15,8 @@ from reThink_site.models import SAFE_SLUG
 from reThink_site.timeparse import localize
 from reThink_site.urls import RESERVED_PAGE_SLUGS, slugify
 
-KIND_FOLDERS = {"event": "events", "summary": "summaries", "insight": "insights",
-                "newsletter": "newsletters", "page": "pages"}
+KIND_FOLDERS = MappingProxyType({"event": "events", "summary": "summaries", "insight": "insights",
+                "newsletter": "newsletters", "page": "pages"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2})$")
 

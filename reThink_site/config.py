@@ -111,7 +111,7 @@ def problems_from_validation(err: ValidationError, path: str, line_of) -> list[P
         if not loc and ": " in message and message.split(": ", 1)[0].isidentifier():
             field, message = message.split(": ", 1)
             loc = (field,)
-        line = 1 if item["type"] == "missing" else line_of(loc)
+        line = line_of(loc[:-1] if item["type"] == "missing" else loc)  # a missing field: its parent's line
         problems.append(Problem(path, line, field, message))
     return problems
 
@@ -125,7 +125,7 @@ def load_config(path: Path) -> SiteConfig:
         raise ContentErrors([Problem(name, 1, "", "site.yaml not found; run rethink inside a site folder "
                                                    "or pass --site DIR")]) from None
     except FrontMatterError as err:
-        raise ContentErrors([Problem(name, err.line, "", err.message, err.hint)]) from None
+        raise ContentErrors([Problem(name, err.line, err.field, err.message, err.hint)]) from None
     if not isinstance(raw, dict):
         raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
 

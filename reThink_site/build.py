@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 from reThink_site import assets, checks, events_outputs, feeds, mailing, pages, search, seo, timeparse
 from reThink_site.newsletter import build_issue
-from reThink_site.config import SiteConfig, load_config
+from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
@@ -127,7 +127,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     loaded = load_content(project, config)
     rendered, unpublished = render_bodies(loaded, config, now, options, progress)
     entries = [entry for entry, _ in rendered]
-    problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
+    problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,
+                *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
     files = [*pages.all_pages(env, site), *events_outputs.outputs(env, site),

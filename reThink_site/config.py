@@ -12,6 +12,7 @@ from reThink_site import timeparse
 from reThink_site.errors import ContentErrors, Problem
 from reThink_site.frontmatter import FrontMatterError, decode, load_yaml
 from reThink_site.models import Person, check_url
+from reThink_site.typos import likely_meant
 
 
 class _Section(BaseModel):
@@ -110,7 +111,7 @@ def problems_from_validation(err: ValidationError, path: str, line_of) -> list[P
         if not loc and ": " in message and message.split(": ", 1)[0].isidentifier():
             field, message = message.split(": ", 1)
             loc = (field,)
-        line = 1 if item["type"] == "missing" else line_of(loc)
+        line = line_of(loc[:-1] if item["type"] == "missing" else loc)  # a missing field: its parent's line
         problems.append(Problem(path, line, field, message))
     return problems
 
@@ -124,7 +125,7 @@ def load_config(path: Path) -> SiteConfig:
         raise ContentErrors([Problem(name, 1, "", "site.yaml not found; run rethink inside a site folder "
                                                    "or pass --site DIR")]) from None
     except FrontMatterError as err:
-        raise ContentErrors([Problem(name, err.line, "", err.message, err.hint)]) from None
+        raise ContentErrors([Problem(name, err.line, err.field, err.message, err.hint)]) from None
     if not isinstance(raw, dict):
         raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
 
@@ -139,3 +140,15 @@ def load_config(path: Path) -> SiteConfig:
         return SiteConfig.model_validate(raw)
     except ValidationError as err:
         raise ContentErrors(problems_from_validation(err, name, line_of)) from None
+
+
+def config_warnings(path: Path, config: SiteConfig) -> list[Problem]:
+    """Top-level site.yaml keys that look like misspelt settings (`titel`), as warnings."""
+    unknown = sorted(config.model_extra or {})
+    if not unknown:
+        return []
+    _, lines = load_yaml(decode(path.read_bytes()))
+    known = set(SiteConfig.model_fields)
+    return [Problem(path.name, lines.get((key,), 1), key, f"unknown setting `{key}`",
+                    f"did you mean `{guess}`?", "warning")
+            for key in unknown if (guess := likely_meant(key, known))]

@@ -27,9 +27,9 @@ class SafeLoader(BaseLoader):  # type: ignore[misc, valid-type]
 class FrontMatterError(Exception):
     """The file cannot be read as front matter plus Markdown; carries the line it went wrong on."""
 
-    def __init__(self, line: int, message: str, hint: str = "") -> None:
+    def __init__(self, line: int, message: str, hint: str = "", field: str = "") -> None:
         super().__init__(message)
-        self.line, self.message, self.hint = line, message, hint
+        self.line, self.message, self.hint, self.field = line, message, hint, field
 
 
 @dataclass(frozen=True)
@@ -126,28 +126,35 @@ def _record_lines(node: yaml.Node, path: tuple, offset: int, out: dict) -> None:
 def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict]:
     """Parse YAML safely with the C loader, returning data and a field-path -> line map."""
     loader = SafeLoader(text)
+    lines: dict = {}
     try:
         _check_depth(text, first_line)
         node = loader.get_single_node()
         if node is None:
             return None, {}
         _count_nodes(node, [MAX_NODES], first_line)
+        _record_lines(node, (), first_line, lines)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line if mark else 0) + first_line
         problem = " ".join(filter(None, [err.context, err.problem]))
         raise FrontMatterError(line, f"invalid YAML: {problem}",
-                               "check indentation, and quote values containing ': ' or '#'") from None
+                               "check indentation, and quote values containing ': ' or '#'",
+                               field_on_line(lines, line)) from None
     except yaml.YAMLError as err:
         raise FrontMatterError(first_line, f"invalid YAML: {err}") from None
     except RecursionError:
         raise FrontMatterError(first_line, "front matter is nested too deeply") from None
     finally:
         loader.dispose()
-    lines: dict = {}
-    _record_lines(node, (), first_line, lines)
     return data, lines
+
+
+def field_on_line(lines: dict, line: int) -> str:
+    """The most specific field path that starts on a line (`start`, `speakers.0.name`), or ''."""
+    paths = [path for path, at in lines.items() if at == line]
+    return ".".join(map(str, max(paths, key=len))) if paths else ""
 
 
 def parse(raw: bytes) -> Document:

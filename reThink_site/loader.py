@@ -72,7 +72,7 @@ def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str,
     try:
         raw, lines = load_yaml(decode(path.read_bytes()))
     except FrontMatterError as err:
-        problems.append(Problem(name, err.line, "", err.message, err.hint))
+        problems.append(Problem(name, err.line, err.field, err.message, err.hint))
         return {}
     if raw is None:
         return {}
@@ -137,7 +137,7 @@ def read_item(path: Path, kind: str, project: Path, context: dict) -> tuple[Cont
     try:
         doc = parse(path.read_bytes())
     except FrontMatterError as err:
-        return None, [Problem(name, err.line, "", err.message, err.hint)]
+        return None, [Problem(name, err.line, err.field, err.message, err.hint)]
     except OSError as err:
         return None, [Problem(name, 1, "", f"cannot read the file ({err.strerror})")]
     return validate(doc, kind, path, name, context)

@@ -63,10 +63,10 @@ class _LinkProcessor(Treeprocessor):
             if element.tag == "a" and element.get("href") is not None:
                 element.set("href", self.owner.rewrite(element.get("href")))
             if element.tag == "img":
+                if not (element.get("alt") or "").strip():
+                    self.owner.no_alt.append(element.get("src") or "")  # as the editor wrote it
                 if element.get("src") is not None:
                     element.set("src", self.owner.rewrite(element.get("src")))
-                if not (element.get("alt") or "").strip():
-                    self.owner.no_alt.append(element.get("src") or "")
 
 
 class _Links(Extension):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import re
 from datetime import date, datetime
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -337,11 +339,11 @@ class Page(Content):
     menu: Optional[int] = Field(default=None, ge=0, le=1000)
 
 
-KINDS: dict[str, type[Content]] = {
+KINDS: Mapping[str, type[Content]] = MappingProxyType({
     "events": Event,
     "summaries": Summary,
     "insights": Insight,
     "newsletters": Newsletter,
     "pages": Page,
-}
+})
 CONTRACT_FIELDS = frozenset(name for kind in KINDS.values() for name in kind.model_fields)

@@ -177,3 +177,32 @@ def test_alias_may_not_replace_a_generated_page(make_site, build_site_at):
     problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-a.md": text}),
                    field="aliases[1]")
     assert problem.line == 6 and "/events/" in problem.message
+
+
+def test_misspelt_site_setting_is_a_warning_with_its_line(make_site, build_site_at):
+    root = make_site({}, site_yaml="title: T\nbase_url: https://example.org/\ntimezon: Europe/Paris\n")
+    report = build_site_at(root)
+    warning = only(list(report.warnings), field="timezon")
+    assert warning.path == "site.yaml" and warning.line == 3 and warning.hint == "did you mean `timezone`?"
+
+
+def test_impossible_date_names_its_field_and_line(make_site, build_site_at):
+    problem = only(errors_for(make_site, build_site_at,
+                              {"content/events/2015-02-27-s.md": "---\ntitle: Sefton\nstart: 2015-02-30\n---\n"}))
+    assert problem.field == "start" and problem.line == 3
+
+
+def test_missing_nested_field_is_reported_on_its_mappings_line(make_site, build_site_at):
+    text = "---\ntitle: a\nstart: 2014-06-20\nimage:\n  src: /assets/x.png\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/events/2014-06-20-a.md": text}),
+                   field="image.alt")
+    assert problem.line == 4
+
+
+def test_image_without_alt_warning_names_the_path_as_written(make_site, build_site_at):
+    root = make_site({"content/insights/2014-01-01-a.md": "---\ntitle: a\ndate: 2014-01-01\n---\n![](/assets/x.svg)\n",
+                      "content/assets/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+                     site_yaml="title: T\nbase_url: https://example.org/sub/\n")
+    report = build_site_at(root)
+    warning = only(list(report.warnings), field="body")
+    assert "/assets/x.svg" in warning.message and "/sub/assets" not in warning.message and warning.line == 5

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, bodies, cache, checks, fastpath, pages, timeparse
+from reThink_site import assets, bodies, cache, checks, fastpath, pagepool, timeparse
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
@@ -138,7 +138,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
-    files = [*pages.all_pages(env, site),
+    files = [*pagepool.all_pages(env, site, options.jobs),  # perf: pages.all_pages on every core
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
     produced = {f.site_path for f in files}

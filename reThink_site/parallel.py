@@ -14,12 +14,12 @@ Result = TypeVar("Result")
 MIN_ITEMS_PER_WORKER = 64  # below this a fork costs more than it saves
 
 
-def worker_count(jobs: int, items: int) -> int:
+def worker_count(jobs: int, items: int, min_per_worker: int = MIN_ITEMS_PER_WORKER) -> int:
     """How many processes to use: at most `jobs` (0 = one per core), and only when there is enough work."""
     wanted = jobs or os.cpu_count() or 1
     if not hasattr(os, "fork") or sys.platform == "win32":
         return 1
-    return max(1, min(wanted, items // MIN_ITEMS_PER_WORKER))
+    return max(1, min(wanted, items // min_per_worker))
 
 
 def _chunks(items: Sequence[Item], count: int) -> list[Sequence[Item]]:
@@ -58,12 +58,13 @@ def _child(function: Callable, chunk: Sequence, write_fd: int) -> None:
         os._exit(code)
 
 
-def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
+def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
+             min_per_worker: int = MIN_ITEMS_PER_WORKER) -> list[Result]:
     """`[function(x) for x in items]`, computed by forked children that inherit the caller's state.
 
     Fork (not spawn) means nothing but the results is pickled; the parent does one share itself.
     """
-    count = worker_count(jobs, len(items))
+    count = worker_count(jobs, len(items), min_per_worker)
     if count == 1:
         return [function(item) for item in items]
     chunks = _chunks(items, count)

@@ -10,7 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, bodies, cache, checks, fastpath, pagepool, timeparse
+from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagepool,
+                          pages, seo, timeparse)
+from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
@@ -86,7 +88,7 @@ def is_published(item: Content, now: datetime, drafts: bool, future: bool) -> bo
 def source_key(item: Content, config: SiteConfig) -> str:
     """A content file's path relative to content/, as Markdown links name it."""
     prefix = config.content_dir.strip("/") + "/"
-    return item.source[len(prefix):] if item.source.startswith(prefix) else item.source
+    return item.source_path[len(prefix):] if item.source_path.startswith(prefix) else item.source_path
 
 
 def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
@@ -100,7 +102,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
             if is_published(item, now, options.drafts, options.future):
                 chosen.append((kind, item, url))
             else:
-                unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source, {})))
+                unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source_path, {})))
     # perf: cached and parallel rendering (bodies.py); the loop below only assembles entries.
     renders = bodies.render_all([bodies.BodyJob(os.path.dirname(source_key(item, config)), item.body)
                                  for _, item, _ in chosen], file_urls, base_path(config.base_url),
@@ -111,14 +113,14 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
     for (kind, item, url), rendered in zip(chosen, renders.rendered):
         summary = item.summary or first_paragraph(rendered.html)
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
-                          loaded.lines.get(item.source, {})), rendered))
+                          loaded.lines.get(item.source_path, {})), rendered))
     progress(len(out))
     return out, unpublished
 
 
 def body_warnings(entries: list[Entry]) -> list[Problem]:
     """Scripts and inline handlers in bodies are allowed but worth a second look."""
-    return [Problem(e.item.source, e.item.body_line, "body", "contains a <script> element or an on…= "
+    return [Problem(e.item.source_path, e.item.body_line, "body", "contains a <script> element or an on…= "
                     "event handler", "remove it unless you really mean to run code on the page", "warning")
             for e in entries if has_script(e.item.body)]
 
@@ -138,15 +140,20 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
-    files = [*pagepool.all_pages(env, site, options.jobs),  # perf: pages.all_pages on every core
+    files = [*pagepool.all_pages(env, site, options.jobs), *events_outputs.outputs(env, site),  # perf: pagepool
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
+    files += [*feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
+              *mailing.outputs(env, site)]
+    files += seo.outputs(site, files)
     produced = {f.site_path for f in files}
     problems += checks.reference_problems(entries + unpublished)
     unpublished_urls = {e.url for e in unpublished}
     for entry, body in rendered:
         problems += checks.link_problems(entry, body, produced, unpublished_urls)
     problems += checks.site_path_problems(entries, produced)
+    problems += checks.alias_collisions(entries, files)
+    problems += checks.fragment_problems(rendered, files)
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
                 tuple(notes), fastpath.valid_until(loaded, now, config))
 
@@ -169,6 +176,10 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         recorded = fastpath.up_to_date(options.project, key, options.now)
         if recorded is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
+        try:
+            (options.project / cache.CACHE_DIR).mkdir(exist_ok=True)
+        except OSError:
+            pass  # a read-only site still builds, just without the cache
     else:
         fastpath.forget(options.project)
     roots = [options.project / "site.yaml", options.project / config.content_dir,

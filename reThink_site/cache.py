@@ -113,9 +113,11 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def open_cache(project: Path) -> Optional[BodyCache]:
-    """Open the site's body cache; a corrupt or foreign one is deleted and started afresh, with a warning."""
+    """Open the site's body cache if there is one; a corrupt or foreign one is started afresh, with a warning."""
     folder = project / CACHE_DIR
     warning = ""
+    if not folder.is_dir():
+        return None  # only `build` creates the cache folder; `check` and friends leave the site alone
     for attempt in (1, 2):
         try:
             folder.mkdir(exist_ok=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable, Mapping
 
 from reThink_site.errors import Problem
 from reThink_site.index import Entry
 from reThink_site.markup import Rendered, line_of
-from reThink_site.urls import RESERVED_PAGE_SLUGS
+from reThink_site.urls import RESERVED_PAGE_SLUGS, output_path
 
 
 def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
@@ -15,16 +16,16 @@ def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
     problems, owners = [], {}
     for entry in entries:
         if entry.kind == "pages" and entry.slug in RESERVED_PAGE_SLUGS:
-            problems.append(Problem(entry.item.source, 1, "slug", f"expected a page slug the site's sections "
+            problems.append(Problem(entry.item.source_path, 1, "slug", f"expected a page slug the site's sections "
                                     f"do not use, found {entry.slug!r} (used by /{entry.slug}/)",
                                     "rename the file or set another slug:"))
         for url in (entry.url, *entry.item.aliases):
             key = url if url.endswith("/") else url + "/"
-            if key in owners and owners[key] != entry.item.source:
-                problems.append(Problem(entry.item.source, 1, "slug", f"two files end at {key}: "
-                                        f"{owners[key]} and {entry.item.source}",
+            if key in owners and owners[key] != entry.item.source_path:
+                problems.append(Problem(entry.item.source_path, 1, "slug", f"two files end at {key}: "
+                                        f"{owners[key]} and {entry.item.source_path}",
                                         "give one of them another slug:"))
-            owners.setdefault(key, entry.item.source)
+            owners.setdefault(key, entry.item.source_path)
     return problems
 
 
@@ -38,14 +39,14 @@ def reference_problems(entries: list[Entry]) -> list[Problem]:
     for entry in entries:
         item = entry.item
         if entry.kind == "summaries" and item.event and ("events", item.event) not in by_kind_slug:
-            problems.append(Problem(item.source, line_for(entry, "event"), "event",
+            problems.append(Problem(item.source_path, line_for(entry, "event"), "event",
                                     f"expected the slug of an event, found {item.event!r} (no such event)",
                                     "use the event's file name without .md"))
         if entry.kind == "newsletters":
             for index, ref in enumerate(item.featured):
                 message = featured_problem(ref, by_kind_slug, slugs)
                 if message:
-                    problems.append(Problem(item.source, line_for(entry, "featured", index),
+                    problems.append(Problem(item.source_path, line_for(entry, "featured", index),
                                             f"featured[{index}]", message,
                                             "write kind/slug, e.g. insights/what-we-heard"))
     return problems
@@ -90,30 +91,30 @@ def link_problems(entry: Entry, rendered: Rendered, produced: set[str], unpublis
     """Links in a body: content files and site paths must exist; fragments should."""
     item, problems = entry.item, []
     for href in rendered.missing_files:
-        problems.append(Problem(item.source, line_of(item.body, href, item.body_line), "body",
+        problems.append(Problem(item.source_path, line_of(item.body, href, item.body_line), "body",
                                 f"link to a content file that does not exist: {href}",
                                 "check the file name and the ../ folder part"))
     for href in rendered.bad_schemes:
-        problems.append(Problem(item.source, line_of(item.body, href, item.body_line), "body",
+        problems.append(Problem(item.source_path, line_of(item.body, href, item.body_line), "body",
                                 f"expected a link starting https://, http://, mailto: or tel:, found {href!r}"))
     for href in rendered.links:
         path, _, fragment = href.partition("#")
         where = line_of(item.body, href.split("#")[0] or href, item.body_line)
         if not path:
             if fragment and fragment not in rendered.ids:
-                problems.append(Problem(item.source, where, "body", f"link to #{fragment}, "
+                problems.append(Problem(item.source_path, where, "body", f"link to #{fragment}, "
                                         "which this page does not have", "", "warning"))
             continue
         key = path if path in produced else (path + "/" if path + "/" in produced else None)
         if key is None:
             if path in unpublished or path + "/" in unpublished:
-                problems.append(Problem(item.source, where, "body", f"link to {path}, which is a draft or "
+                problems.append(Problem(item.source_path, where, "body", f"link to {path}, which is a draft or "
                                         "not published yet", "", "warning"))
             else:
-                problems.append(Problem(item.source, where, "body", f"link to {path}, which the build does not "
+                problems.append(Problem(item.source_path, where, "body", f"link to {path}, which the build does not "
                                         "produce", "check the path; files in content/assets/ are at /assets/…"))
     for src in rendered.images_without_alt:
-        problems.append(Problem(item.source, line_of(item.body, "![", item.body_line), "body",
+        problems.append(Problem(item.source_path, line_of(item.body, "![", item.body_line), "body",
                                 f"image without alt text: {src}", "describe the image: ![what it shows](…)",
                                 "warning"))
     return problems
@@ -130,7 +131,46 @@ def site_path_problems(entries: list[Entry], produced: set[str]) -> list[Problem
         for path, target in targets:
             if target.startswith("/") and target.split("#")[0] not in produced \
                     and target.split("#")[0] + "/" not in produced:
-                problems.append(Problem(item.source, line_for(entry, *path), ".".join(map(str, path)),
+                problems.append(Problem(item.source_path, line_for(entry, *path), ".".join(map(str, path)),
                                         f"expected a path the site produces, found {target!r} (no such file)",
                                         "files in content/assets/ are published at /assets/…"))
+    return problems
+
+
+def fragment_problems(rendered: Iterable[tuple[Entry, Rendered]], files: Iterable) -> list[Problem]:
+    """A link to another page's #section warns when that page has no element with that id."""
+    from urllib.parse import unquote
+
+    import lxml.html
+
+    pages = {f.site_path: f.data for f in files if f.data is not None and f.path.endswith(".html")}
+    ids: dict[str, frozenset[str]] = {}
+    problems = []
+    for entry, body in rendered:
+        item = entry.item
+        for href in body.links:
+            path, _, fragment = href.partition("#")
+            key = path if path in pages else path + "/"
+            if not path or not fragment or key not in pages:
+                continue
+            if key not in ids:
+                ids[key] = frozenset(lxml.html.document_fromstring(pages[key]).xpath("//@id"))
+            if unquote(fragment) not in ids[key]:
+                problems.append(Problem(item.source_path, line_of(item.body, "#" + fragment, item.body_line), "body",
+                                        f"link to {path}#{fragment}, which that page does not have",
+                                        "check the heading's anchor on the target page", "warning"))
+    return problems
+
+
+def alias_collisions(entries: list[Entry], files: list) -> list[Problem]:
+    """An alias may not take the place of a page the build makes for something else."""
+    counts = Counter(f.path for f in files)
+    problems = []
+    for entry in entries:
+        for index, alias in enumerate(entry.item.aliases):
+            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+            if counts[output_path(url)] > 1:
+                problems.append(Problem(entry.item.source_path, line_for(entry, "aliases", index),
+                                        f"aliases[{index}]", f"expected an old URL that no other page uses, "
+                                        f"found {alias!r}, which the site already has"))
     return problems

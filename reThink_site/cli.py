@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 import click
 
@@ -48,6 +49,17 @@ def fail(err: SiteError) -> None:
     sys.exit(err.exit_code)
 
 
+@contextmanager
+def progress_bar(project: Path, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on terminals only, and only for sites big enough to take a moment."""
+    total = sum(1 for _ in (project / "content").rglob("*.md")) if enabled else 0
+    if not enabled or total < 200 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
+        yield bar.update
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rethink")
 def main() -> None:
@@ -77,7 +89,8 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
-        report = run_build(options)
+        with progress_bar(project, enabled=not quiet) as advance:
+            report = run_build(options, advance)
     except SiteError as err:
         fail(err)
         return
@@ -101,6 +114,120 @@ def report_unchanged(project: Path, output: Optional[Path], now: Optional[str], 
         click.echo(f"Nothing changed; the output is up to date ({recorded['pages']} pages, "
                    f"{time.perf_counter() - started:.2f} s)")
     return True
+
+
+# --- rethink newsletter (feeds/newsletter helper) ---------------------------------------------
+@main.command()
+@click.argument("slug")
+@click.option("--format", "output_format", type=click.Choice(["html", "text"]), default="html",
+              show_default=True, help="E-mail HTML (styles inlined) or plain text.")
+@SITE_OPTION
+@NOW_OPTION
+@DRAFTS_OPTION
+@FUTURE_OPTION
+def newsletter(slug, output_format, site_dir, now, drafts, future) -> None:
+    """Print an issue's e-mail rendering, for pasting into a mailing tool."""
+    from reThink_site.build import BuildOptions, failing, plan
+
+    try:
+        project = find_site(site_dir)
+        result = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future))
+        if failing(result.problems, strict=False):
+            raise ContentErrors(result.problems)
+        wanted = f"newsletter/{slug}/email.{'html' if output_format == 'html' else 'txt'}"
+        found = next((f for f in result.files if f.path == wanted), None)
+        if found is None:
+            known = ", ".join(e.slug for e in result.site.newsletters) or "none"
+            raise UsageError(f"no published newsletter issue {slug!r} (issues: {known}); "
+                             "an issue dated after now needs --future, a draft --drafts")
+    except SiteError as err:
+        fail(err)
+        return
+    click.echo(found.data.decode("utf-8"), nl=False)
+
+
+@main.command()
+@SITE_OPTION
+@NOW_OPTION
+@DRAFTS_OPTION
+@FUTURE_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+              show_default=True, help="text for people, github for Actions annotations, json for tools.")
+def check(site_dir, now, drafts, future, strict, fmt) -> None:
+    """Check everything a build would, writing nothing (exit 1 on errors)."""
+    from reThink_site.build import BuildOptions, failing, plan
+    from reThink_site.check import report
+
+    try:
+        project = find_site(site_dir)
+        problems = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future, strict=strict,
+                                     jobs=1, search=False)).problems
+    except ContentErrors as err:
+        problems = err.problems
+    except SiteError as err:
+        fail(err)
+        return
+    text = report(problems, fmt, strict)
+    if text:
+        click.echo(text)
+    sys.exit(1 if failing(tuple(problems), strict) else 0)
+
+
+@main.command()
+@SITE_OPTION
+@click.argument("kind", type=click.Choice(["event", "summary", "insight", "newsletter", "page"]))
+@click.argument("title")
+@click.option("--date", "when", default=None, metavar="DATE",
+              help="Day (2015-05-14) or, for events, day and time (2015-05-14 10:00); default today.")
+@click.option("--slug", default=None, help="The page's address part (default: made from the title).")
+def new(site_dir, kind, title, when, slug) -> None:
+    """Create a content file of KIND with its front matter filled in, and print its path."""
+    from datetime import datetime
+
+    from reThink_site.config import load_config
+    from reThink_site.scaffold import parse_when, plan_new, write_new
+
+    try:
+        project = find_site(site_dir)
+        config = load_config(project / "site.yaml")
+        if when:
+            day, time_text = parse_when(when)
+        else:
+            day, time_text = datetime.now(tz=config.tz).date(), ""
+        if time_text and kind != "event":
+            raise UsageError(f"--date: only events take a time; give a date such as {day.isoformat()}")
+        created = plan_new(project, config.content_dir, kind, title, day, time_text, slug)
+        write_new(created)
+    except SiteError as err:
+        fail(err)
+        return
+    click.echo(created.path.relative_to(project).as_posix())
+
+
+@main.command()
+@SITE_OPTION
+@NOW_OPTION
+@DRAFTS_OPTION
+@FUTURE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default lets only this computer connect.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--search", is_flag=True, help="Also build the search index (slower rebuilds).")
+def serve(site_dir, now, drafts, future, host, port, search) -> None:
+    """Build, preview on this computer, rebuild on every change and reload the browser."""
+    from reThink_site.build import BuildOptions
+    from reThink_site.watch import serve as run_serve
+
+    try:
+        project = find_site(site_dir)
+        options = BuildOptions(project=project, now=now, drafts=drafts, future=future, jobs=1, search=search)
+        code = run_serve(options, host, port)
+    except SiteError as err:
+        fail(err)
+        return
+    sys.exit(code)
 
 
 if __name__ == "__main__":

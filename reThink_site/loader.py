@@ -16,7 +16,7 @@ from reThink_site.models import KINDS, Content, Person
 from reThink_site.typos import likely_meant
 from reThink_site.urls import slug_from_filename
 
-INTERNAL_FIELDS = frozenset({"source", "body", "body_line"})
+INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def validate(doc: Document, kind: str, path: Path, name: str,
     problems = typo_warnings(doc, model, name)
     data: dict[str, Any] = {k: v for k, v in doc.meta.items() if k not in INTERNAL_FIELDS}
     data.setdefault("slug", slug_from_filename(kind, path.stem))
-    data.update(source=name, body=doc.body, body_line=doc.body_line)
+    data.update(source_path=name, body=doc.body, body_line=doc.body_line)
     try:
         context["lines"][name] = dict(doc.lines)
         return model.model_validate(data, context=context), problems

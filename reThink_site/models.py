@@ -110,7 +110,7 @@ class Content(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="allow", str_strip_whitespace=True)
 
-    source: str
+    source_path: str
     slug: str
     body: str = ""
     body_line: int = 1
@@ -178,9 +178,9 @@ def _person(value: Any, info: ValidationInfo) -> Any:
 class Event(Content):
     """Something readers can attend: the heart of the site."""
 
+    timezone: Optional[str] = None  # before start/end: pydantic validates in order, and they need it
     start: Union[datetime, date]
     end: Optional[Union[datetime, date]] = None
-    timezone: Optional[str] = None
     location: Optional[Location] = None
     series: Optional[str] = None
     host: Optional[str] = None

@@ -8,6 +8,7 @@ from typing import Iterator
 import jinja2
 
 from reThink_site.index import Entry, Site
+from reThink_site.newsletter import build_issue
 from reThink_site.outputs import OutputFile
 from reThink_site.render import render
 from reThink_site.urls import output_path
@@ -46,7 +47,7 @@ def content_pages(env: jinja2.Environment, site: Site) -> Iterator[OutputFile]:
     for page in site.pages:
         yield _page(env, page.url, "page.html", entry=page)
     for issue in site.newsletters:
-        yield _page(env, issue.url, "newsletter.html", entry=issue)
+        yield _page(env, issue.url, "newsletter.html", entry=issue, issue=build_issue(site, issue))
 
 
 def index_pages(env: jinja2.Environment, site: Site) -> Iterator[OutputFile]:

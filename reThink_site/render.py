@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from reThink_site import eventtime, urls
+from reThink_site import calendar_links, eventtime, jsonld, urls
 from reThink_site.errors import SiteError
 from reThink_site.index import Site, find_person
 
@@ -73,6 +73,8 @@ def make_env(project: Path, site: Site) -> jinja2.Environment:
         json_script=json_script,
         person_url=lambda person: find_person(site, person),
         slugify=urls.slugify,
+        event_jsonld=lambda entry: jsonld.event_data(entry, site),
+        calendar_links=lambda entry: calendar_links.links(entry, site),
     )
     env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date())
     env.tests["datetime"] = lambda v: isinstance(v, datetime)

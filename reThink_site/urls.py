@@ -14,8 +14,8 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII letters and digits joined by single hyphens (accents folded)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """Lower-case ASCII letters and digits joined by single hyphens (accents folded, not dropped)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 

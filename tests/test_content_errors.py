@@ -170,3 +170,10 @@ def test_likely_typo_is_a_warning_not_an_error(make_site, build_site_at):
     report = build_site_at(root)
     warning = only(list(report.warnings), field="tgas")
     assert warning.hint == "did you mean `tags`?" and warning.line == 4
+
+
+def test_alias_may_not_replace_a_generated_page(make_site, build_site_at):
+    text = "---\ntitle: a\ndate: 2014-01-01\naliases:\n  - /old/\n  - /events/\n---\n"
+    problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-a.md": text}),
+                   field="aliases[1]")
+    assert problem.line == 6 and "/events/" in problem.message

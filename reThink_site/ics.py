@@ -1,0 +1,131 @@
+"""iCalendar files for the programme and for each event, built with `icalendar`, byte-stable."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterable, Optional
+from urllib.parse import urlsplit
+
+import icalendar
+
+from reThink_site import eventtime
+from reThink_site.index import Entry, Site
+from reThink_site.markup import plain_text
+from reThink_site.models import Event
+from reThink_site.urls import absolute
+
+PRODID = "-//iNetwork//reThink_site//EN"
+STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|code|span|abbr|small|sub|sup|mark|q|cite)\b[^>]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
+
+
+def event_uid(slug: str, base_url: str) -> str:
+    """A UID that never changes between builds: the event's slug at the site's host."""
+    return f"{slug}@{urlsplit(base_url).hostname or 'localhost'}"
+
+
+def stamp(event: Event, now: datetime, site_tz) -> datetime:
+    """DTSTAMP/LAST-MODIFIED: `updated`, else *now* cut to its day, so same-day rebuilds match."""
+    if event.updated is not None:
+        return event.updated.astimezone(timezone.utc)
+    day = now.astimezone(site_tz).date()
+    return datetime.combine(day, time(0), tzinfo=site_tz).astimezone(timezone.utc)
+
+
+def body_text(html: str) -> str:
+    """A body as plain text with its paragraphs kept apart (Markdown and HTML stripped)."""
+    parts = (plain_text(_INLINE_TAG.sub("", part)) for part in _BLOCK_END.split(html))
+    return "\n\n".join(part for part in parts if part)
+
+
+def location_text(event: Event) -> Optional[str]:
+    """The place as one line; an online event's joining link when it has one."""
+    place = event.location
+    if place is None:
+        return None
+    if place.online:
+        return f"Online: {place.url}" if place.url else "Online"
+    parts = (place.name, place.address, place.city, place.postcode)
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
+def local_start_end(event: Event, site_tz) -> tuple[date | datetime, Optional[date | datetime]]:
+    """Start and end as calendar values: dates (exclusive end) or times in the event's own zone."""
+    if event.all_day:
+        return event.start, (event.end or event.start) + timedelta(days=1)
+    zone = eventtime.event_zone(event, site_tz)
+    return event.start.astimezone(zone), event.end.astimezone(zone) if event.end else None
+
+
+def vevent(entry: Entry, site: Site) -> icalendar.Event:
+    """One VEVENT with everything a calendar app shows."""
+    event: Event = entry.item
+    config = site.config
+    start, end = local_start_end(event, config.tz)
+    when = stamp(event, site.now, config.tz)
+    component = icalendar.Event()
+    component.add("uid", event_uid(event.slug, config.base_url))
+    component.add("dtstamp", when)
+    component.add("last-modified", when)
+    component.add("dtstart", start)
+    if end is not None:
+        component.add("dtend", end)
+    component.add("summary", event.title)
+    description = body_text(entry.html) or entry.summary or ""
+    if event.registration:
+        description += f"\n\nRegister: {event.registration}"
+    component.add("description", description.strip())
+    place = location_text(event)
+    if place:
+        component.add("location", place)
+    component.add("url", absolute(config.base_url, entry.url))
+    component.add("status", STATUS[event.status])
+    if event.tags:
+        component.add("categories", list(event.tags))
+    return component
+
+
+def _zone_range(events: Iterable[Event]) -> tuple[date, date]:
+    """A VTIMEZONE span from content alone (whole years around the events), never the clock."""
+    years = [d.year for e in events for d in (e.start, e.end or e.start)]
+    return date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1)
+
+
+def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description: str = "",
+                   subscribable: bool = False) -> bytes:
+    """A VCALENDAR of the given events, with the VTIMEZONEs they use; CRLF, folded at 75 octets."""
+    entries = list(entries)
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    cal.add("x-wr-timezone", site.config.timezone)
+    if subscribable:
+        cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "P1D")
+    for entry in entries:
+        cal.add_component(vevent(entry, site))
+    if entries:
+        first, last = _zone_range(e.item for e in entries)
+        cal.add_missing_timezones(first, last)
+        # icalendar adds zones in set order (varies with PYTHONHASHSEED): put them first, by TZID
+        cal.subcomponents.sort(key=lambda c: (0, str(c["TZID"])) if c.name == "VTIMEZONE" else (1, ""))
+    return cal.to_ical()
+
+
+def programme(site: Site) -> bytes:
+    """`/events.ics`: every event, oldest first, for subscribing."""
+    return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}",
+                          subscribable=True)
+
+
+def single(entry: Entry, site: Site) -> bytes:
+    """`/events/<slug>/event.ics`: one event, for downloading."""
+    return calendar_bytes([entry], site, entry.item.title)

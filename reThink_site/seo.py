@@ -1,0 +1,70 @@
+"""Being found: sitemap.xml of every public page with content dates, and robots.txt pointing to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable, Optional
+from xml.etree import ElementTree
+
+from reThink_site import urls
+from reThink_site.index import Entry, Site
+from reThink_site.outputs import OutputFile
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# HTML files that are not pages of their own: the error page and the newsletter's e-mail copies.
+NOT_PAGES = ("404.html", "/email.html")
+
+
+def alias_path(alias: str) -> str:
+    """The output file of an alias page, by the same rule the redirect pages use."""
+    url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+    return urls.output_path(url)
+
+
+def last_modified(entry: Entry) -> Optional[str]:
+    """`updated`, else the publication date; events without `updated` have no content date."""
+    value = entry.item.updated or getattr(entry.item, "date", None)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def public_pages(site: Site, files: Iterable[OutputFile]) -> list[str]:
+    """Site paths of the HTML pages a search engine should index: no drafts, redirects or 404."""
+    everything = site.events + site.posts + site.newsletters + site.pages
+    hidden = {alias_path(a) for e in everything for a in e.item.aliases}
+    hidden |= {urls.output_path(e.url) for e in everything if e.item.draft}
+    return sorted(f.site_path for f in files
+                  if f.path.endswith(".html") and f.path not in hidden
+                  and not (f.path == NOT_PAGES[0] or f.path.endswith(NOT_PAGES[1])))
+
+
+def sitemap_xml(site: Site, files: Iterable[OutputFile]) -> bytes:
+    """The sitemap protocol's XML, sorted by URL so every build writes the same bytes."""
+    dates = {e.url: last_modified(e) for e in site.events + site.posts + site.newsletters + site.pages}
+    ElementTree.register_namespace("", SITEMAP_NS)
+    root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
+    for path in public_pages(site, files):
+        node = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(site.config.base_url, path)
+        if dates.get(path):
+            ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = dates[path]
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(site: Site) -> Optional[bytes]:
+    """Only at a host's root is robots.txt read, so a site under a path gets none."""
+    if urls.base_path(site.config.base_url) != "/":
+        return None
+    sitemap = urls.absolute(site.config.base_url, "/sitemap.xml")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode("utf-8")
+
+
+def outputs(site: Site, files: list[OutputFile]) -> list[OutputFile]:
+    """sitemap.xml (computed from the pages the build produces) and, at a host's root, robots.txt."""
+    made = [OutputFile("sitemap.xml", sitemap_xml(site, files))]
+    robots = robots_txt(site)
+    if robots is not None:
+        made.append(OutputFile("robots.txt", robots))
+    return made

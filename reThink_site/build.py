@@ -140,11 +140,15 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
-    files = [*pagepool.all_pages(env, site, options.jobs), *events_outputs.outputs(env, site),  # perf: pagepool
+    # perf: pages and the producers listed here render side by side on every core (pagepool.py)
+    page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
+        lambda: events_outputs.outputs(env, site),
+        lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
+        lambda: mailing.outputs(env, site)])
+    files = [*page_files, *calendar_files,
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
-    files += [*feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
-              *mailing.outputs(env, site)]
+    files += [*feed_files, *mail_files]
     files += seo.outputs(site, files)
     produced = {f.site_path for f in files}
     problems += checks.reference_problems(entries + unpublished)

@@ -1,8 +1,9 @@
-"""Renders the one-per-entry pages on every core; list, tag and people pages stay in the parent."""
+"""Renders pages, calendars, feeds and mailings side by side on every core, in forked workers."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable, Iterable, Sequence
 
 import jinja2
 
@@ -26,21 +27,21 @@ def _content_slice(site: Site, index: int, count: int) -> Site:
     return replace(site, **{name: part(getattr(site, name)) for name in CONTENT_LISTS})
 
 
-def all_pages(env: jinja2.Environment, site: Site, jobs: int) -> list[OutputFile]:
-    """The same files as pages.all_pages, rendered by forked workers when the site is big enough."""
-    if set(pages.all_pages.__code__.co_names) - SPLIT_KNOWN:
-        return pages.all_pages(env, site)  # all_pages grew a part this split does not know: stay exact
+def render_all(env: jinja2.Environment, site: Site, jobs: int,
+               extras: Sequence[Callable[[], Iterable[OutputFile]]] = ()
+               ) -> tuple[list[OutputFile], list[list[OutputFile]]]:
+    """pages.all_pages plus each extra producer's files, rendered side by side by forked workers."""
     entries = sum(len(getattr(site, name)) for name in CONTENT_LISTS)
     workers = worker_count(jobs, entries, MIN_ENTRIES // 2)
-    if workers == 1:
-        return pages.all_pages(env, site)
+    if workers == 1 or set(pages.all_pages.__code__.co_names) - SPLIT_KNOWN:
+        # small site, or all_pages grew a part this split does not know: stay exact and sequential
+        return pages.all_pages(env, site), [list(extra()) for extra in extras]
     count = workers * SLICES_PER_WORKER
-    tasks = [*range(count), -1]  # -1: the list, index and redirect pages
-
-    def render_task(task: int) -> list[OutputFile]:
-        if task == -1:
-            return [*pages.index_pages(env, site), *pages.redirect_pages(env, site)]
-        return list(pages.content_pages(env, _content_slice(site, task, count)))
-
-    done = fork_map(render_task, tasks, workers, min_per_worker=1)
-    return [f for part in done for f in part]  # plan() sorts by path, so slice order does not matter
+    tasks: list[Callable[[], list[OutputFile]]] = [
+        *(lambda extra=extra: list(extra()) for extra in extras),
+        lambda: [*pages.index_pages(env, site), *pages.redirect_pages(env, site)],
+        *(lambda index=index: list(pages.content_pages(env, _content_slice(site, index, count)))
+          for index in range(count))]
+    done = fork_map(lambda task: task(), tasks, workers, min_per_worker=1)
+    page_files = [f for part in done[len(extras):] for f in part]  # plan() sorts by path
+    return page_files, done[:len(extras)]

@@ -23,14 +23,8 @@ def worker_count(jobs: int, items: int, min_per_worker: int = MIN_ITEMS_PER_WORK
 
 
 def _chunks(items: Sequence[Item], count: int) -> list[Sequence[Item]]:
-    """Split items into `count` contiguous runs of near-equal size."""
-    size, extra = divmod(len(items), count)
-    out, start = [], 0
-    for index in range(count):
-        end = start + size + (index < extra)
-        out.append(items[start:end])
-        start = end
-    return out
+    """Deal items round-robin into `count` hands, so heavy items at the front are spread out."""
+    return [items[index::count] for index in range(count)]
 
 
 def _read_all(fd: int) -> bytes:
@@ -80,13 +74,14 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
                 _child(function, chunk, write_fd)
             os.close(write_fd)
             children.append((pid, read_fd))
-        results = [function(item) for item in chunks[0]]
-        for pid, read_fd in children:
+        results: list = [None] * len(items)
+        results[0::count] = [function(item) for item in chunks[0]]
+        for index, (pid, read_fd) in enumerate(children, start=1):
             data = _read_all(read_fd)
             status, value = pickle.loads(data) if data else ("error", "worker died without a result")
             if status != "ok":
                 raise RuntimeError(f"a build worker failed:\n{value}")
-            results.extend(value)
+            results[index::count] = value
     finally:
         for pid, read_fd in children:
             try:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagepool,
-                          pages, seo, timeparse)
+                          pages, search, seo, timeparse)
 from reThink_site.newsletter import build_issue
-from reThink_site.config import SiteConfig, load_config
+from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
@@ -23,6 +23,9 @@ from reThink_site.outputs import OutputFile
 from reThink_site.render import make_env, theme_dirs
 from reThink_site.urls import base_path, content_url
 from reThink_site import writer
+
+
+BACKGROUND_REMOVAL_FILES = 2000  # perf: from this size the old site is deleted after the build returns
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     notes: list[Problem] = []  # perf: build-cache warnings, reported but never failing --strict
     rendered, unpublished = render_bodies(loaded, config, now, options, progress, notes)
     entries = [entry for entry, _ in rendered]
-    problems = [*loaded.problems, *checks.url_collisions(entries), *body_warnings(entries)]
+    problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,
+                *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
     # perf: pages and the producers listed here render side by side on every core (pagepool.py)
@@ -197,7 +201,9 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     staging = writer.staging_dir(output)
     try:
         writer.write_tree(staging, result.files)
-        writer.publish(staging, output)
+        if options.search:
+            search.index_site(staging)
+        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)  # perf
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

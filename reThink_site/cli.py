@@ -197,7 +197,7 @@ def new(site_dir, kind, title, when, slug) -> None:
             day, time_text = datetime.now(tz=config.tz).date(), ""
         if time_text and kind != "event":
             raise UsageError(f"--date: only events take a time; give a date such as {day.isoformat()}")
-        created = plan_new(project, config.content_dir, kind, title, day, time_text, slug)
+        created = plan_new(project, config.content_dir, kind, title, day, time_text, slug, config.tz)
         write_new(created)
     except SiteError as err:
         fail(err)

@@ -12,6 +12,7 @@ from reThink_site import timeparse
 from reThink_site.errors import ContentErrors, Problem
 from reThink_site.frontmatter import FrontMatterError, decode, load_yaml
 from reThink_site.models import Person, check_url
+from reThink_site.typos import likely_meant
 
 
 class _Section(BaseModel):
@@ -139,3 +140,15 @@ def load_config(path: Path) -> SiteConfig:
         return SiteConfig.model_validate(raw)
     except ValidationError as err:
         raise ContentErrors(problems_from_validation(err, name, line_of)) from None
+
+
+def config_warnings(path: Path, config: SiteConfig) -> list[Problem]:
+    """Top-level site.yaml keys that look like misspelt settings (`titel`), as warnings."""
+    unknown = sorted(config.model_extra or {})
+    if not unknown:
+        return []
+    _, lines = load_yaml(decode(path.read_bytes()))
+    known = set(SiteConfig.model_fields)
+    return [Problem(path.name, lines.get((key,), 1), key, f"unknown setting `{key}`",
+                    f"did you mean `{guess}`?", "warning")
+            for key in unknown if (guess := likely_meant(key, known))]

@@ -7,9 +7,21 @@ from typing import Any, Mapping
 
 import yaml
 
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_NODES = 20_000  # a front matter block larger than this once aliases are expanded is refused
+MAX_DEPTH = 100  # deeper nesting is refused before composing (the C composer recurses and can crash)
+
+
+class SafeLoader(BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe C loader, but a value Python cannot build (2014-13-45, a 5000-digit number) is a YAML error."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as err:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value ({err})", node.start_mark) from None
 
 
 class FrontMatterError(Exception):
@@ -68,19 +80,32 @@ def split(text: str) -> tuple[str, str, int]:
                            "add a line with --- after the last field")
 
 
-def _count_nodes(node: yaml.Node, budget: list[int]) -> None:
+def _check_depth(text: str, first_line: int) -> None:
+    """Refuse absurdly deep nesting from the event stream, which is read without recursion."""
+    depth = 0
+    for event in yaml.parse(text, Loader=BaseLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FrontMatterError(event.start_mark.line + first_line,
+                                       f"front matter is nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _count_nodes(node: yaml.Node, budget: list[int], first_line: int) -> None:
     """Count nodes as if aliases were expanded, so alias bombs are refused before they cost."""
     budget[0] -= 1
     if budget[0] < 0:
-        raise FrontMatterError(node.start_mark.line + 1, "front matter is too large once its "
+        raise FrontMatterError(node.start_mark.line + first_line, "front matter is too large once its "
                                "aliases are expanded (a YAML alias bomb?)")
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            _count_nodes(key, budget)
-            _count_nodes(value, budget)
+            _count_nodes(key, budget, first_line)
+            _count_nodes(value, budget, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _count_nodes(item, budget)
+            _count_nodes(item, budget, first_line)
 
 
 def _record_lines(node: yaml.Node, path: tuple, offset: int, out: dict) -> None:
@@ -102,10 +127,11 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict]:
     """Parse YAML safely with the C loader, returning data and a field-path -> line map."""
     loader = SafeLoader(text)
     try:
+        _check_depth(text, first_line)
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _count_nodes(node, [MAX_NODES])
+        _count_nodes(node, [MAX_NODES], first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark

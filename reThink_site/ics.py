@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Optional
@@ -16,7 +18,7 @@ from reThink_site.models import Event
 from reThink_site.urls import absolute
 
 PRODID = "-//iNetwork//reThink_site//EN"
-STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+STATUS = MappingProxyType({"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"})
 _INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|code|span|abbr|small|sub|sup|mark|q|cite)\b[^>]*>", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
 

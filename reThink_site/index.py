@@ -12,8 +12,8 @@ from reThink_site.config import SiteConfig
 from reThink_site.models import Content, Event, Person
 from reThink_site.urls import slugify
 
-KIND_LABEL = {"events": "Event", "summaries": "Discussion summary", "insights": "Insight",
-              "newsletters": "Newsletter", "pages": "Page"}
+KIND_LABEL = MappingProxyType({"events": "Event", "summaries": "Discussion summary", "insights": "Insight",
+              "newsletters": "Newsletter", "pages": "Page"})
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import re
 from typing import Any, Optional
 
@@ -11,7 +13,8 @@ from reThink_site.models import Event, Person
 from reThink_site.urls import absolute
 
 SCHEMA = "https://schema.org/"
-STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed"}
+STATUS = MappingProxyType({"scheduled": "EventScheduled", "cancelled": "EventCancelled",
+                           "postponed": "EventPostponed"})
 _AMOUNT = re.compile(r"£\s*(\d+(?:\.\d{1,2})?)")
 
 

@@ -16,8 +16,12 @@ from markdown.treeprocessors import Treeprocessor
 from reThink_site.urls import slugify
 
 _TAGS = re.compile(r"<[^>]+>")
-_SCRIPTISH = re.compile(r"<\s*script\b|\son[a-z]+\s*=", re.IGNORECASE)
+_SCRIPTISH = re.compile(r"<\s*script\b|<[^>]*[\s/\"']on[a-z]+\s*=|\{:?[^}]*\bon[a-z]+\s*=|javascript\s*:",
+                        re.IGNORECASE)  # a script, a handler inside a tag or an attr_list, a script URL
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside a URL before reading its scheme
+_ACTIVE_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action", "xlink:href", "background",
+                                "poster", "data", "dynsrc", "lowsrc"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class _LinkProcessor(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
+            if self.owner.escape_html:  # `{: onclick=…}` from attr_list is raw HTML by another name
+                for name in [n for n in element.keys() if n.lower().startswith("on") or
+                             n.lower() in _ACTIVE_ATTRIBUTES]:
+                    del element.attrib[name]
             if element.get("id"):
                 self.owner.found_ids.append(element.get("id"))
             if element.tag == "a" and element.get("href") is not None:
@@ -75,6 +83,7 @@ class MarkdownRenderer:
 
     def __init__(self, raw_html: str = "allow") -> None:
         self.context = LinkContext("", {}, "/")
+        self.escape_html = raw_html == "escape"
         self.found_ids: list[str] = []
         self.links: list[str] = []
         self.missing: list[str] = []
@@ -96,8 +105,9 @@ class MarkdownRenderer:
         if href.startswith("#"):
             self.links.append(href)
             return href
-        if _SCHEME.match(href) or href.startswith("//"):
-            if href.split(":", 1)[0].lower() not in ("http", "https", "mailto", "tel"):
+        as_read = _URL_NOISE.sub("", html.unescape(href))  # `java&#115;cript:` is javascript: to a browser
+        if _SCHEME.match(as_read) or as_read.startswith(("//", "\\\\", "/\\", "\\/")):
+            if as_read.split(":", 1)[0].lower() not in ("http", "https", "mailto", "tel"):
                 self.bad.append(href)
                 return "#"
             return href

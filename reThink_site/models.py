@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import re
 from datetime import date, datetime
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -13,6 +15,34 @@ from reThink_site import timeparse
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_SCHEMES = ("http", "https", "mailto", "tel")
+MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
+MAX_PATH_PART = 200  # one folder name of an alias
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # XML and iCalendar refuse these
+
+
+def find_control_character(value: Any) -> str | None:
+    """The first character no feed or calendar can carry, anywhere inside a field's value."""
+    if isinstance(value, str):
+        match = NOT_TEXT.search(value)
+        return f"U+{ord(match.group()):04X}" if match else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return next((found for item in value if (found := find_control_character(item))), None)
+    return None
+
+
+def check_group_name(value: str, what: str) -> str:
+    """A tag or series name must give a URL part that is neither empty nor too long for a file name."""
+    from reThink_site.urls import slugify
+
+    slug = slugify(value)
+    if not slug:
+        raise ValueError(f"expected a {what} with at least one letter or digit, found {value!r}")
+    if len(slug) > MAX_NAME_SLUG:
+        raise ValueError(f"expected a {what} of at most {MAX_NAME_SLUG} letters and digits, "
+                         f"found one of {len(slug)}")
+    return value
 
 
 def check_url(value: str) -> str:
@@ -42,6 +72,14 @@ class Frozen(BaseModel):
     """Base for nested values: immutable, and unknown keys are mistakes."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, data: Any) -> Any:
+        found = find_control_character(data)
+        if found:
+            raise ValueError(f"expected text without control characters, found {found}")
+        return data
 
 
 class Person(Frozen):
@@ -122,6 +160,15 @@ class Content(BaseModel):
     image: Optional[Image] = None
     aliases: tuple[str, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, data: Any) -> Any:
+        for name, value in (data.items() if isinstance(data, dict) else ()):
+            found = find_control_character(value)
+            if found and isinstance(name, str):
+                raise ValueError(f"{name}: expected text without control characters, found {found}")
+        return data
+
     @field_validator("slug")
     @classmethod
     def _check_slug(cls, value: str) -> str:
@@ -140,11 +187,8 @@ class Content(BaseModel):
     @field_validator("tags")
     @classmethod
     def _check_tag_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from reThink_site.urls import slugify
-
         for tag in value:
-            if not slugify(tag):
-                raise ValueError(f"expected a tag with at least one letter or digit, found {tag!r}")
+            check_group_name(tag, "tag")
         return tuple(dict.fromkeys(value))
 
     @field_validator("updated", mode="before")
@@ -156,15 +200,25 @@ class Content(BaseModel):
     @classmethod
     def _check_aliases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for alias in value:
-            if not alias.startswith("/") or alias.startswith("//") or ".." in alias.split("/") \
-                    or any(ord(c) < 32 or c in "<>\"'\\?#%" for c in alias):
+            parts = alias.split("/")
+            if not alias.startswith("/") or alias.startswith("//") or ".." in parts or "." in parts \
+                    or any(ord(c) < 32 or c in "<>\"'\\?#%:" for c in alias):
                 raise ValueError(f"expected an old site path such as /old-name/, found {alias!r}")
+            if any(len(part.encode("utf-8")) > MAX_PATH_PART for part in parts):
+                raise ValueError(f"expected an old site path whose parts have at most {MAX_PATH_PART} "
+                                 f"characters, found {alias[:60]!r}…")
         return value
 
     @property
     def extra(self) -> dict:
         """Fields the contract does not define, kept for templates."""
         return dict(self.model_extra or {})
+
+    def __getattr__(self, name: str) -> Any:
+        """An unknown field named like another kind's field (`date` on an event) is not that field."""
+        if name in CONTRACT_FIELDS and name not in type(self).model_fields:
+            raise AttributeError(name)
+        return super().__getattr__(name)  # type: ignore[misc]
 
 
 def _person(value: Any, info: ValidationInfo) -> Any:
@@ -225,6 +279,7 @@ class Event(Content):
         return value
 
     _check_registration = field_validator("registration")(lambda cls, v: v if v is None else check_url(v))
+    _check_series = field_validator("series")(lambda cls, v: v if v is None else check_group_name(v, "series"))
 
     @model_validator(mode="after")
     def _check_end(self) -> "Event":
@@ -284,10 +339,11 @@ class Page(Content):
     menu: Optional[int] = Field(default=None, ge=0, le=1000)
 
 
-KINDS: dict[str, type[Content]] = {
+KINDS: Mapping[str, type[Content]] = MappingProxyType({
     "events": Event,
     "summaries": Summary,
     "insights": Insight,
     "newsletters": Newsletter,
     "pages": Page,
-}
+})
+CONTRACT_FIELDS = frozenset(name for kind in KINDS.values() for name in kind.model_fields)

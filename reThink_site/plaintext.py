@@ -10,9 +10,9 @@ import lxml.html
 WIDTH = 72
 _URL = re.compile(r"^(?:https?://|mailto:|tel:)\S+$")
 _BULLET = re.compile(r"^(\s*)(\* |- |\[\d+\] |\d+\. )?")
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "figure", "dl",
-           "section", "article", "aside", "header", "footer", "address"}
-_LISTS = {"ul", "ol"}
+_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "figure",
+                     "dl", "section", "article", "aside", "header", "footer", "address"})
+_LISTS = frozenset({"ul", "ol"})
 
 
 def is_url_only(line: str) -> bool:

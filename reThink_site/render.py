@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -91,4 +92,16 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
     except jinja2.TemplateSyntaxError as err:
         raise SiteError(f"{err.filename or err.name}:{err.lineno}: template syntax error: {err.message}") from None
     except jinja2.UndefinedError as err:
-        raise SiteError(f"template {template}: {err.message}") from None
+        raise SiteError(f"{template_location(err, template)}: {err.message}") from None
+    except Exception as err:  # a theme's runtime mistake ({{ 1/0 }}) must not reach users as a traceback
+        raise SiteError(f"{template_location(err, template)}: template failed: {type(err).__name__}: {err}") from None
+
+
+def template_location(err: BaseException, template: str) -> str:
+    """`file.html:line` of the innermost template frame of an error, for theme authors."""
+    where = f"template {template}"
+    for frame, line in traceback.walk_tb(err.__traceback__):
+        name = frame.f_code.co_filename
+        if name.endswith((".html", ".txt", ".xml")):
+            where = f"{name}:{line}"
+    return where

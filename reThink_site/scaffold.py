@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 
 from reThink_site.errors import UsageError
 from reThink_site.models import SAFE_SLUG
-from reThink_site.urls import slugify
+from reThink_site.timeparse import localize
+from reThink_site.urls import RESERVED_PAGE_SLUGS, slugify
 
-KIND_FOLDERS = {"event": "events", "summary": "summaries", "insight": "insights",
-                "newsletter": "newsletters", "page": "pages"}
+KIND_FOLDERS = MappingProxyType({"event": "events", "summary": "summaries", "insight": "insights",
+                "newsletter": "newsletters", "page": "pages"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2})$")
 
@@ -95,7 +98,7 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
 
 
 def plan_new(project: Path, content_dir: str, kind: str, title: str, day: date, time_text: str = "",
-             slug: str | None = None) -> NewFile:
+             slug: str | None = None, tz: tzinfo | None = None) -> NewFile:
     """Decide the file name, slug and text for a new content file; refuse clashes."""
     if kind not in KIND_FOLDERS:
         raise UsageError(f"expected one of {', '.join(KIND_FOLDERS)}, found {kind!r}")
@@ -106,6 +109,14 @@ def plan_new(project: Path, content_dir: str, kind: str, title: str, day: date, 
         raise UsageError(f"--slug: expected lower-case letters, digits and single hyphens, found {name_slug!r}"
                          if slug else f"the title {title!r} has no letters or digits to make an address "
                          "from; pass --slug")
+    if kind == "page" and name_slug in RESERVED_PAGE_SLUGS:
+        raise UsageError(f"/{name_slug}/ is a section of the site, so a page cannot use it; pass --slug "
+                         "to choose another address")
+    if time_text and tz is not None:
+        try:
+            localize(datetime.combine(day, time.fromisoformat(time_text)), tz)
+        except ValueError as err:
+            raise UsageError(f"--date: {err}") from None
     if kind == "page":
         filename, page_slug = f"{name_slug}.md", name_slug
     else:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import re
 import unicodedata
 from urllib.parse import urlsplit
 
 RESERVED_PAGE_SLUGS = frozenset({"events", "summaries", "insights", "newsletter", "people", "tags",
                                  "series", "search", "subscribe", "assets", "static"})
-SECTION = {"events": "events", "summaries": "summaries", "insights": "insights",
-           "newsletters": "newsletter", "pages": ""}
+SECTION = MappingProxyType({"events": "events", "summaries": "summaries", "insights": "insights",
+           "newsletters": "newsletter", "pages": ""})
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 

@@ -6,12 +6,13 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 from typing import Iterable
 
-from reThink_site.errors import UsageError
+from reThink_site.errors import SiteError, UsageError
 from reThink_site.outputs import OutputFile
 
 STAGING_PREFIX = ".rethink-staging-"
@@ -33,6 +34,12 @@ def check_output_dir(output: Path, project: Path) -> None:
         reasons.append("it is the project folder or one of its parents")
     if out.is_dir() and any((out / name).exists() for name in ("content", "templates", "site.yaml")):
         reasons.append("it holds content/, templates/ or site.yaml")
+    for source in ("content", "templates", ".git"):
+        folder = (root / source).resolve()
+        if out == folder or folder in out.parents:
+            reasons.append(f"it is inside the project's {source}/ folder")
+    if out.exists() and not out.is_dir():
+        reasons.append("it is a file, not a folder")
     if reasons:
         raise UsageError(f"refusing to build into {output}: {'; '.join(reasons)}. "
                          "Choose an empty folder or one the build made, such as output/.")
@@ -54,13 +61,21 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_leftovers(output: Path) -> None:
-    """Remove staging or retired trees that a killed build left beside the output folder."""
+    """Remove what a killed build left beside the output folder; put back an output killed mid-swap."""
     parent = output.parent
     if not parent.is_dir():
         return
-    for child in parent.iterdir():
-        if child.name.startswith((STAGING_PREFIX + output.name, RETIRED_PREFIX + output.name)):
+    mine = re.compile(f"({re.escape(STAGING_PREFIX)}|{re.escape(RETIRED_PREFIX)}){re.escape(output.name)}-[0-9]+")
+    ours = [child for child in sorted(parent.iterdir()) if mine.fullmatch(child.name)]
+    retired = [child for child in ours if child.name.startswith(RETIRED_PREFIX) and child.is_dir()]
+    if not output.exists() and retired:  # killed between the two renames of the fallback swap
+        os.rename(retired[0], output)
+        ours.remove(retired[0])
+    for child in ours:
+        if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def staging_dir(output: Path) -> Path:
@@ -81,29 +96,41 @@ def write_tree(root: Path, files: Iterable[OutputFile]) -> int:
         if ".." in Path(item.path).parts or Path(item.path).is_absolute() or \
                 resolved_root not in target.resolve().parents:
             raise UsageError(f"refusing to write outside the output folder: {item.path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if item.source is not None:
-            shutil.copyfile(item.source, target)
-        else:
-            target.write_bytes(item.data or b"")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if item.source is not None:
+                shutil.copyfile(item.source, target)
+            else:
+                target.write_bytes(item.data or b"")
+        except OSError as err:
+            raise SiteError(f"cannot write {item.path[:120]}: {err.strerror or err}; "
+                            "the previous site is left in place") from None
         count += 1
     return count
 
 
-def publish(staging: Path, output: Path) -> None:
+def publish(staging: Path, output: Path, background: bool = False) -> None:
     """Make the staged tree the output folder in one atomic step, then drop the old tree."""
     if output.is_symlink():
         raise UsageError(f"{output} is a symbolic link; refusing to replace it")
     if output.exists() and _exchange(staging, output):
-        remove_in_background(staging, output)  # perf: staging now holds the old site
+        remove_old_site(staging, output, background)  # perf: staging now holds the old site
         return
     if output.exists():
         retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
         os.rename(output, retired)
         os.rename(staging, output)
-        remove_in_background(retired, output)  # perf
+        remove_old_site(retired, output, background)  # perf
         return
     os.rename(staging, output)
+
+
+def remove_old_site(tree: Path, output: Path, background: bool) -> None:
+    """perf: delete the retired site now, or (for big sites) after the build has returned."""
+    if background:
+        remove_in_background(tree, output)
+    else:
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def remove_in_background(tree: Path, output: Path) -> None:

@@ -61,7 +61,7 @@ def build_site_at():
 def real_site(tmp_path_factory) -> Path:
     """The repository's real content built once, with a pinned now."""
     out = tmp_path_factory.mktemp("real") / "output"
-    build(BuildOptions(project=REPO, output=out, now=PINNED_NOW, jobs=1, search=False))
+    build(BuildOptions(project=REPO, output=out, now=PINNED_NOW, jobs=1, search=True))
     return out
 
 

@@ -125,3 +125,26 @@ def test_register_button_only_while_upcoming(copy_real_site, build_site_at, tmp_
     register = [a for a in tree.iter("a") if "".join(a.itertext()).strip().startswith("Register")
                 and "eventbrite" in (a.get("href") or "")]
     assert bool(register) == shown
+
+
+def test_a_theme_runtime_error_is_a_message_naming_the_template_line(make_site, tmp_path):
+    import subprocess
+    import sys
+
+    root = make_site({"content/pages/about.md": "---\ntitle: About\n---\nHi.\n",
+                      "templates/page.html": '{% extends "base.html" %}\n{% block content %}\n{{ 1/0 }}\n'
+                                             '{% endblock %}\n'})
+    result = subprocess.run([sys.executable, "-m", "reThink_site", "build", "--site", str(root), "--no-search",
+                             "--now", "2014-01-01T12:00"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "templates/page.html:3" in result.stderr and "ZeroDivisionError" in result.stderr
+    assert not (root / "output").exists()
+
+
+def test_every_event_page_offers_its_calendar_file(real_site):
+    for page in sorted((real_site / "events").glob("*/index.html")):
+        if page.parent.name == "calendar":
+            continue
+        links = [a.get("href") for a in parse(page).iter("a")]
+        assert f"{BASE_PATH}events/{page.parent.name}/event.ics" in links, page

@@ -177,3 +177,10 @@ def test_alias_may_not_replace_a_generated_page(make_site, build_site_at):
     problem = only(errors_for(make_site, build_site_at, {"content/insights/2014-01-01-a.md": text}),
                    field="aliases[1]")
     assert problem.line == 6 and "/events/" in problem.message
+
+
+def test_misspelt_site_setting_is_a_warning_with_its_line(make_site, build_site_at):
+    root = make_site({}, site_yaml="title: T\nbase_url: https://example.org/\ntimezon: Europe/Paris\n")
+    report = build_site_at(root)
+    warning = only(list(report.warnings), field="timezon")
+    assert warning.path == "site.yaml" and warning.line == 3 and warning.hint == "did you mean `timezone`?"

@@ -110,3 +110,21 @@ def test_new_as_a_real_subprocess(make_site):
     assert created.stdout == "content/summaries/2015-03-02-delivering-with-communities.md\n"
     refused = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
     assert refused.returncode == 2 and "already exists" in refused.stderr
+
+
+def test_new_page_refuses_a_section_slug(runner, make_site):
+    from reThink_site.cli import main
+
+    root = make_site({})
+    result = runner.invoke(main, ["new", "page", "Events", "--site", str(root)])
+    assert result.exit_code == 2 and "section" in result.output
+    assert not (root / "content/pages/events.md").exists()
+
+
+def test_new_event_refuses_a_time_lost_at_the_clock_change(runner, make_site):
+    from reThink_site.cli import main
+
+    root = make_site({})
+    result = runner.invoke(main, ["new", "event", "Gap", "--date", "2015-03-29 01:30", "--site", str(root)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not list((root / "content").rglob("*.md"))

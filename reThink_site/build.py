@@ -5,23 +5,27 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import assets, checks, events_outputs, feeds, mailing, pages, search, seo, timeparse
+from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagepool,
+                          pages, search, seo, timeparse)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
-from reThink_site.markup import LinkContext, MarkdownRenderer, Rendered, first_paragraph, has_script
+from reThink_site.markup import Rendered, first_paragraph, has_script
 from reThink_site.models import Content
 from reThink_site.outputs import OutputFile
-from reThink_site.render import make_env
+from reThink_site.render import make_env, theme_dirs
 from reThink_site.urls import base_path, content_url
 from reThink_site import writer
+
+
+BACKGROUND_REMOVAL_FILES = 2000  # perf: from this size the old site is deleted after the build returns
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Plan:
     site: Site
     files: tuple[OutputFile, ...]
     problems: tuple[Problem, ...]
+    notes: tuple[Problem, ...] = ()  # perf: warnings about the build cache
+    valid_until: Optional[datetime] = None  # perf: when the clock next changes the output
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,12 @@ class BuildReport:
     seconds: float
     output: Path
     warnings: tuple[Problem, ...] = field(default=())
+    unchanged: bool = False  # perf: nothing changed since the last build; output/ was left as it was
 
     def summary(self) -> str:
         """`Built 42 pages, 3 feeds, 12 calendar files in 0.41 s`."""
+        if self.unchanged:
+            return f"Nothing changed; {self.output.name}/ is up to date ({self.pages} pages, {self.seconds:.2f} s)"
         return (f"Built {self.pages} pages, {self.feeds} feeds, {self.calendars} calendar files "
                 f"in {self.seconds:.2f} s")
 
@@ -86,9 +95,8 @@ def source_key(item: Content, config: SiteConfig) -> str:
 
 
 def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
-                  progress: Callable[[int], None]) -> tuple[list[tuple[Entry, Rendered]], list[Entry]]:
+                  progress: Callable[[int], None], notes: list[Problem]) -> tuple[list[tuple[Entry, Rendered]], list[Entry]]:
     """Render every published body; returns entries with their link data, and the unpublished ones."""
-    renderer = MarkdownRenderer(config.markdown.raw_html)
     file_urls, unpublished, chosen = {}, [], []
     for kind, items in loaded.items.items():
         for item in items:
@@ -98,14 +106,18 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
                 chosen.append((kind, item, url))
             else:
                 unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source_path, {})))
+    # perf: cached and parallel rendering (bodies.py); the loop below only assembles entries.
+    renders = bodies.render_all([bodies.BodyJob(os.path.dirname(source_key(item, config)), item.body)
+                                 for _, item, _ in chosen], file_urls, base_path(config.base_url),
+                                config.markdown.raw_html, options.project, options.cache, options.jobs)
+    notes.extend(Problem(cache.CACHE_DIR, 1, "", renders.warning, "", "warning")
+                 for _ in range(bool(renders.warning)))
     out = []
-    for kind, item, url in chosen:
-        folder = os.path.dirname(source_key(item, config))
-        rendered = renderer.render(item.body, LinkContext(folder, file_urls, base_path(config.base_url)))
+    for (kind, item, url), rendered in zip(chosen, renders.rendered):
         summary = item.summary or first_paragraph(rendered.html)
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
                           loaded.lines.get(item.source_path, {})), rendered))
-        progress(1)
+    progress(len(out))
     return out, unpublished
 
 
@@ -125,17 +137,22 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     except ValueError as err:
         raise UsageError(str(err)) from None
     loaded = load_content(project, config)
-    rendered, unpublished = render_bodies(loaded, config, now, options, progress)
+    notes: list[Problem] = []  # perf: build-cache warnings, reported but never failing --strict
+    rendered, unpublished = render_bodies(loaded, config, now, options, progress, notes)
     entries = [entry for entry, _ in rendered]
     problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,
                 *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
-    files = [*pages.all_pages(env, site), *events_outputs.outputs(env, site),
+    # perf: pages and the producers listed here render side by side on every core (pagepool.py)
+    page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
+        lambda: events_outputs.outputs(env, site),
+        lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
+        lambda: mailing.outputs(env, site)])
+    files = [*page_files, *calendar_files,
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
-    files += [*feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
-              *mailing.outputs(env, site)]
+    files += [*feed_files, *mail_files]
     files += seo.outputs(site, files)
     produced = {f.site_path for f in files}
     problems += checks.reference_problems(entries + unpublished)
@@ -145,7 +162,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems += checks.site_path_problems(entries, produced)
     problems += checks.alias_collisions(entries, files)
     problems += checks.fragment_problems(rendered, files)
-    return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))))
+    return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
+                tuple(notes), fastpath.valid_until(loaded, now, config))
 
 
 def failing(problems: tuple[Problem, ...], strict: bool) -> bool:
@@ -159,8 +177,25 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     config = load_config(options.project / "site.yaml")
     output = (options.output or options.project / config.output_dir).absolute()
     writer.check_output_dir(output, options.project)
+    # perf: a rebuild whose inputs, options, output folder and time window are unchanged stops here.
+    key = fastpath.options_key(options.project, options.output, options.now, options.drafts, options.future,
+                               options.strict, options.search)
+    if options.cache:
+        recorded = fastpath.up_to_date(options.project, key, options.now)
+        if recorded is not None:
+            return report_from_manifest(recorded, output, time.perf_counter() - started)
+        try:
+            (options.project / cache.CACHE_DIR).mkdir(exist_ok=True)
+        except OSError:
+            pass  # a read-only site still builds, just without the cache
+    else:
+        fastpath.forget(options.project)
+    roots = [options.project / "site.yaml", options.project / config.content_dir,
+             options.project / config.templates_dir, *theme_dirs(options.project, config.templates_dir)]
+    inputs = fastpath.snapshot(roots)
     result = plan(options, progress)
     if failing(result.problems, options.strict):
+        fastpath.forget(options.project)
         raise ContentErrors(result.problems)
     writer.clean_leftovers(output)
     staging = writer.staging_dir(output)
@@ -168,14 +203,37 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         writer.write_tree(staging, result.files)
         if options.search:
             search.index_site(staging)
-        writer.publish(staging, output)
+        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)  # perf
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     paths = [f.path for f in result.files]
-    return BuildReport(
+    report = BuildReport(
         pages=sum(p.endswith(".html") for p in paths),
         feeds=sum(p.endswith(".xml") and "sitemap" not in p for p in paths),
         calendars=sum(p.endswith(".ics") for p in paths),
         files=len(paths), seconds=time.perf_counter() - started, output=output,
-        warnings=tuple(p for p in result.problems if not p.is_error))
+        warnings=tuple(p for p in result.problems if not p.is_error) + result.notes)
+    remember_build(options, key, roots, inputs, result, report)
+    return report
+
+
+def remember_build(options: BuildOptions, key: str, roots: list[Path], inputs: dict, result: Plan,
+                   report: BuildReport) -> None:
+    """perf: record what this build depended on, so an unchanged rebuild can stop early."""
+    if not options.cache:
+        return
+    start = result.site.now.timestamp()
+    end = result.valid_until.timestamp() if result.valid_until else None
+    fields = {"pages": report.pages, "feeds": report.feeds, "calendars": report.calendars, "files": report.files,
+              "warnings": [list(astuple(p)) for p in report.warnings if p not in result.notes]}
+    try:
+        fastpath.record(options.project, key, roots, inputs, report.output, (start, end), fields)
+    except OSError:
+        fastpath.forget(options.project)
+
+
+def report_from_manifest(recorded: dict, output: Path, seconds: float) -> BuildReport:
+    """perf: the report of the recorded build, for a rebuild that found nothing changed."""
+    return BuildReport(recorded["pages"], recorded["feeds"], recorded["calendars"], recorded["files"], seconds,
+                       output, tuple(Problem(*w) for w in recorded["warnings"]), unchanged=True)

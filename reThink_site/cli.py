@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -79,10 +80,12 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, quiet) -> None:
     """Build the site into the output folder (all or nothing)."""
-    from reThink_site.build import BuildOptions, build as run_build
-
     try:
         project = find_site(site_dir)
+        if not no_cache and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet):
+            return
+        from reThink_site.build import BuildOptions, build as run_build
+
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
@@ -95,6 +98,22 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
         print_problems(report.warnings)
         click.echo(report.summary())
 
+
+def report_unchanged(project: Path, output: Optional[Path], now: Optional[str], drafts: bool, future: bool,
+                     strict: bool, search: bool, quiet: bool) -> bool:
+    """perf: answer a rebuild that would change nothing without importing the build machinery."""
+    from reThink_site import fastpath
+
+    started = time.perf_counter()
+    key = fastpath.options_key(project, output, now, drafts, future, strict, search)
+    recorded = fastpath.up_to_date(project, key, now)
+    if recorded is None:
+        return False
+    if not quiet:
+        print_problems([Problem(*w) for w in recorded["warnings"]])
+        click.echo(f"Nothing changed; the output is up to date ({recorded['pages']} pages, "
+                   f"{time.perf_counter() - started:.2f} s)")
+    return True
 
 
 # --- rethink newsletter (feeds/newsletter helper) ---------------------------------------------

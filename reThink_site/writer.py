@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -108,17 +109,52 @@ def write_tree(root: Path, files: Iterable[OutputFile]) -> int:
     return count
 
 
-def publish(staging: Path, output: Path) -> None:
+def publish(staging: Path, output: Path, background: bool = False) -> None:
     """Make the staged tree the output folder in one atomic step, then drop the old tree."""
     if output.is_symlink():
         raise UsageError(f"{output} is a symbolic link; refusing to replace it")
     if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+        remove_old_site(staging, output, background)  # perf: staging now holds the old site
         return
     if output.exists():
         retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
         os.rename(output, retired)
         os.rename(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
+        remove_old_site(retired, output, background)  # perf
         return
     os.rename(staging, output)
+
+
+def remove_old_site(tree: Path, output: Path, background: bool) -> None:
+    """perf: delete the retired site now, or (for big sites) after the build has returned."""
+    if background:
+        remove_in_background(tree, output)
+    else:
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def remove_in_background(tree: Path, output: Path) -> None:
+    """perf: delete a retired site after the build returns; thousands of rmdirs need not hold it up.
+
+    The tree is first renamed to a unique retired name (so no later staging folder can collide with
+    it, and clean_leftovers finishes the job if the deleter is killed), then a detached grandchild
+    process removes it at low priority.
+    """
+    doomed = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}{time.monotonic_ns()}"
+    try:
+        os.rename(tree, doomed)
+    except OSError:
+        doomed = tree
+    if not hasattr(os, "fork"):
+        shutil.rmtree(doomed, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                os.nice(10)
+                shutil.rmtree(doomed, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)

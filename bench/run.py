@@ -1,0 +1,219 @@
+"""One command benchmark: reThink_site vs Pelican vs Hugo on the same generated corpus.
+
+    python bench/run.py [--sizes 1000,5000,10000] [--repeat 3]
+
+Installs Pelican into bench/work/pelican-venv (pip) and Hugo (apt-get) when missing, generates the
+corpus for each size, converts it, then times for every tool: a full cold build, a no-change rebuild,
+a rebuild after editing one insight's body and one after editing its title; medians of --repeat runs.
+Peak memory is the largest sum of RSS over the build's whole process tree, sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "work"
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from convert import convert, counterparts  # noqa: E402
+from corpus import generate  # noqa: E402
+
+NOW = "2020-06-01T12:00"
+PELICAN_VENV = WORK / "pelican-venv"
+
+
+def ensure_tools() -> None:
+    """Install Pelican (own venv, pip) and Hugo (Debian package) when they are not there yet."""
+    if not (PELICAN_VENV / "bin" / "pelican").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True)
+        subprocess.run([str(PELICAN_VENV / "bin" / "pip"), "install", "-q", "pelican", "markdown"], check=True)
+    if not shutil.which("hugo"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "hugo"], check=True)
+
+
+def tree_rss(root: int) -> int:
+    """Sum of RSS (bytes) over a process and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * page
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+    """Run a command; return wall seconds and peak RSS of its process tree (bytes)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{err.decode()[-2000:]}")
+    return seconds, peak[0]
+
+
+class Tool:
+    """How to build, clean and edit one tool's copy of the corpus."""
+
+    def __init__(self, name: str, folder: Path, command: list[str], clean: list[str], env: dict | None = None):
+        self.name, self.folder, self.command, self.clean, self.env = name, folder, command, clean, env
+
+    def cold(self) -> None:
+        for name in self.clean:
+            shutil.rmtree(self.folder / name, ignore_errors=True)
+
+    def build(self) -> tuple[float, int]:
+        return timed(self.command, self.folder, self.env)
+
+
+def tools_for(size_dir: Path) -> list[Tool]:
+    """The three tools, each on its own copy of the corpus."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    ours = Tool("reThink_site", size_dir / "rethink",
+                [sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--no-search", "--quiet"],
+                ["output", ".rethink-cache"], env)
+    pelican = Tool("Pelican", size_dir / "pelican",
+                   [str(PELICAN_VENV / "bin" / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+                   ["output", "cache"])
+    hugo = Tool("Hugo", size_dir / "hugo", ["hugo", "--quiet"], ["public", "resources"])
+    return [ours, pelican, hugo]
+
+
+def edit(paths: list[Path], round_no: int, what: str) -> None:
+    """Change one document's body (append a sentence) or its title, in every tool's copy."""
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if what == "body":
+            text = text.rstrip("\n") + f" Edited in round {round_no}.\n"
+        else:
+            lines = text.split("\n")
+            index = next(i for i, line in enumerate(lines) if line.lower().startswith("title:"))
+            line = lines[index].rstrip()
+            quote = line[-1] if line[-1] in "'\"" else ""
+            lines[index] = line[: len(line) - len(quote)] + f" (rev {round_no})" + quote
+            text = "\n".join(lines)
+        path.write_text(text, encoding="utf-8")
+        time.sleep(0.01)
+
+
+def measure(size: int, repeat: int) -> dict:
+    """All timings for one corpus size."""
+    size_dir = WORK / f"n{size}"
+    ours_dir = size_dir / "rethink"
+    generate(ours_dir, size, seed=1)
+    convert(ours_dir, size_dir / "pelican", size_dir / "hugo")
+    target = sorted((ours_dir / "content" / "insights").glob("*.md"))[size // 3 % 50]
+    edited = [target, *counterparts(target, ours_dir, size_dir / "pelican", size_dir / "hugo")]
+    results: dict = {}
+    for tool in tools_for(size_dir):
+        runs: dict[str, list[float]] = {"full": [], "nochange": [], "body": [], "title": []}
+        peaks: list[int] = []
+        for round_no in range(repeat):
+            tool.cold()
+            seconds, peak = tool.build()
+            runs["full"].append(seconds)
+            peaks.append(peak)
+            runs["nochange"].append(tool.build()[0])
+            edit(edited, round_no, "body")
+            runs["body"].append(tool.build()[0])
+            edit(edited, round_no, "title")
+            runs["title"].append(tool.build()[0])
+        results[tool.name] = {k: statistics.median(v) for k, v in runs.items()}
+        results[tool.name]["rss_mb"] = statistics.median(peaks) / 2**20
+        results[tool.name]["runs"] = runs
+        print(f"  N={size} {tool.name}: " + ", ".join(f"{k} {results[tool.name][k]:.2f}"
+                                                     for k in ("full", "nochange", "body", "title", "rss_mb")),
+              flush=True)
+    return results
+
+
+def table(all_results: dict) -> str:
+    """The markdown table, with reThink_site's ratios to Hugo and Pelican."""
+    rows = ["| N | tool | full build | no-change | body edit | title edit | peak RSS (tree) |",
+            "|---|---|---|---|---|---|---|"]
+    for size, results in all_results.items():
+        for name, r in results.items():
+            rows.append(f"| {size} | {name} | {r['full']:.2f} s | {r['nochange']:.2f} s | {r['body']:.2f} s | "
+                        f"{r['title']:.2f} s | {r['rss_mb']:.0f} MB |")
+        ours, hugo, pelican = results["reThink_site"], results["Hugo"], results["Pelican"]
+        rows.append(f"| {size} | ratio ours/Hugo | {ours['full'] / hugo['full']:.2f} | "
+                    f"{ours['nochange'] / hugo['nochange']:.2f} | {ours['body'] / hugo['full']:.2f} (vs Hugo full) | "
+                    f"{ours['title'] / hugo['full']:.2f} (vs Hugo full) | {ours['rss_mb'] / hugo['rss_mb']:.2f} |")
+        rows.append(f"| {size} | ratio ours/Pelican | {ours['full'] / pelican['full']:.2f} | "
+                    f"{ours['nochange'] / pelican['nochange']:.2f} | {ours['body'] / pelican['body']:.2f} | "
+                    f"{ours['title'] / pelican['title']:.2f} | {ours['rss_mb'] / pelican['rss_mb']:.2f} |")
+    sizes = list(all_results)
+    if 5000 in all_results and 10000 in all_results:
+        growth = all_results[10000]["reThink_site"]["full"] / all_results[5000]["reThink_site"]["full"]
+        rows.append(f"\nreThink_site full build N=10000 / N=5000: {growth:.2f} (target ≤ 2.2)")
+    return "\n".join(rows) + f"\n\nSizes: {sizes}\n"
+
+
+def machine() -> str:
+    """What the figures were measured on."""
+    memory = next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1]
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+    pelican = subprocess.run([str(PELICAN_VENV / "bin" / "pelican"), "--version"],
+                             capture_output=True, text=True).stdout.strip()
+    return (f"{platform.platform()}, {os.cpu_count()} cores, {int(memory) // 1024} MB RAM, "
+            f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.2f}; "
+            f"Hugo: {hugo}; Pelican {pelican}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    ensure_tools()
+    about = machine()
+    print(about, flush=True)
+    all_results = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        all_results[size] = measure(size, args.repeat)
+    text = table(all_results)
+    print(text)
+    (WORK / "results.md").write_text(about + "\n\n" + text, encoding="utf-8")
+    (WORK / "results.json").write_text(json.dumps({"machine": about, "results": all_results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""The persistent body cache in .rethink-cache/: rendered Markdown keyed by everything it depends on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from reThink_site.markup import Rendered
+
+CACHE_DIR = ".rethink-cache"
+BODIES_FILE = "bodies.sqlite"
+FORMAT = "rethink-body-cache/1"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def package_fingerprint() -> str:
+    """A hash of the package's own code and version: new code never reuses old renders."""
+    from reThink_site import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def body_key(context_hash: str, source_dir: str, body: str) -> str:
+    """The cache key of one body: the shared context's hash, its folder and its text."""
+    return hashlib.sha256(f"{context_hash}\0{source_dir}\0{body}".encode()).hexdigest()
+
+
+def context_hash(package: str, raw_html: str, base: str, file_urls: dict[str, str]) -> str:
+    """Everything besides the body that changes a rendering: code, raw_html, base path, link targets."""
+    urls = json.dumps(sorted(file_urls.items()), ensure_ascii=False)
+    return hashlib.sha256(f"{package}\0{raw_html}\0{base}\0{urls}".encode()).hexdigest()
+
+
+def _encode(rendered: Rendered) -> str:
+    return json.dumps([rendered.html, rendered.ids, rendered.links, rendered.missing_files,
+                       rendered.images_without_alt, rendered.bad_schemes], ensure_ascii=False)
+
+
+def _decode(text: str) -> Rendered:
+    """Rebuild a Rendered from its JSON, checking the shape so a damaged row is noticed."""
+    value = json.loads(text)
+    if not (isinstance(value, list) and len(value) == 6 and isinstance(value[0], str)
+            and all(isinstance(part, list) and all(isinstance(s, str) for s in part) for part in value[1:])):
+        raise ValueError("unexpected cache row")
+    return Rendered(value[0], *(tuple(part) for part in value[1:]))
+
+
+@dataclass(frozen=True)
+class BodyCache:
+    """An open cache database; `warning` says why an old cache was discarded, if it was."""
+
+    connection: sqlite3.Connection
+    warning: str = ""
+
+    def get_many(self, keys: list[str]) -> dict[str, Rendered]:
+        """The cached renders among keys; a damaged row raises CacheCorrupt."""
+        found: dict[str, Rendered] = {}
+        try:
+            rows = self.connection.execute("SELECT key, value FROM bodies").fetchall()
+            wanted = set(keys)
+            for key, value in rows:
+                if key in wanted:
+                    found[key] = _decode(value)
+        except (sqlite3.DatabaseError, ValueError, TypeError) as err:
+            raise CacheCorrupt(str(err)) from None
+        return found
+
+    def keep_only(self, fresh: dict[str, Rendered], used: set[str]) -> None:
+        """Store the new renders and drop entries this build did not use, in one transaction."""
+        with self.connection:
+            self.connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                                        [(k, _encode(v)) for k, v in fresh.items()])
+            self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            self.connection.execute("DELETE FROM used")
+            self.connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(k,) for k in used])
+            self.connection.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM used)")
+
+    def close(self) -> None:
+        """Close the database."""
+        self.connection.close()
+
+
+class CacheCorrupt(Exception):
+    """The cache cannot be trusted and must be thrown away."""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if need be) a cache database and check its format marker."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value TEXT)")
+        row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+        if row is None:
+            if connection.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]:
+                raise CacheCorrupt("no format marker")
+            with connection:
+                connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        elif row[0] != FORMAT:
+            raise CacheCorrupt(f"format {row[0]!r}, expected {FORMAT!r}")
+        connection.commit()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def open_cache(project: Path) -> Optional[BodyCache]:
+    """Open the site's body cache if there is one; a corrupt or foreign one is started afresh, with a warning."""
+    folder = project / CACHE_DIR
+    warning = ""
+    if not folder.is_dir():
+        return None  # only `build` creates the cache folder; `check` and friends leave the site alone
+    for attempt in (1, 2):
+        try:
+            folder.mkdir(exist_ok=True)
+            return BodyCache(_connect(folder / BODIES_FILE), warning)
+        except (sqlite3.DatabaseError, CacheCorrupt) as err:
+            warning = f"{CACHE_DIR}/{BODIES_FILE}: the build cache was unreadable ({err}); discarded it"
+            try:
+                discard(project)
+            except OSError:
+                break
+        except OSError:
+            break
+    return BodyCache(_connect(Path(":memory:")), warning) if warning else None
+
+
+def discard(project: Path) -> None:
+    """Delete every cache file (bodies and the fast-path manifest)."""
+    folder = project / CACHE_DIR
+    for child in folder.glob("*") if folder.is_dir() else ():
+        if child.is_file():
+            child.unlink()

@@ -14,7 +14,7 @@ from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpat
                           pages, search, seo, timeparse)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
-from reThink_site.errors import ContentErrors, Problem, UsageError
+from reThink_site.errors import ContentErrors, Problem, SiteError, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
 from reThink_site.markup import Rendered, first_paragraph, has_script
@@ -197,16 +197,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     if failing(result.problems, options.strict):
         fastpath.forget(options.project)
         raise ContentErrors(result.problems)
-    writer.clean_leftovers(output)
-    staging = writer.staging_dir(output)
-    try:
-        writer.write_tree(staging, result.files)
-        if options.search:
-            search.index_site(staging)
-        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)  # perf
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    publish_site(options, output, result)
     paths = [f.path for f in result.files]
     report = BuildReport(
         pages=sum(p.endswith(".html") for p in paths),
@@ -216,6 +207,24 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         warnings=tuple(p for p in result.problems if not p.is_error) + result.notes)
     remember_build(options, key, roots, inputs, result, report)
     return report
+
+
+def publish_site(options: BuildOptions, output: Path, result: Plan) -> None:
+    """Write the planned files beside the output folder, index them, and swap them in atomically."""
+    staging = None
+    try:
+        writer.clean_leftovers(output)
+        staging = writer.staging_dir(output)
+        writer.write_tree(staging, result.files)
+        if options.search:
+            search.index_site(staging)
+        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)  # perf
+    except OSError as err:  # a read-only folder, a file in the way: a message, never a traceback
+        raise SiteError(f"cannot write the site to {output}: {err.strerror or err}; "
+                        "the previous site is left in place") from None
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def remember_build(options: BuildOptions, key: str, roots: list[Path], inputs: dict, result: Plan,

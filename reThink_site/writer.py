@@ -17,6 +17,7 @@ from reThink_site.outputs import OutputFile
 
 STAGING_PREFIX = ".rethink-staging-"
 RETIRED_PREFIX = ".rethink-retired-"
+MARKER = ".rethink-output"  # written into every site the build makes; a folder without it is not ours
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
@@ -40,6 +41,9 @@ def check_output_dir(output: Path, project: Path) -> None:
             reasons.append(f"it is inside the project's {source}/ folder")
     if out.exists() and not out.is_dir():
         reasons.append("it is a file, not a folder")
+    elif out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
+        reasons.append(f"it holds files that rethink did not build (no {MARKER} marker); replacing it would "
+                       "delete them")
     if reasons:
         raise UsageError(f"refusing to build into {output}: {'; '.join(reasons)}. "
                          "Choose an empty folder or one the build made, such as output/.")
@@ -84,6 +88,7 @@ def staging_dir(output: Path) -> Path:
     path = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir()
+    (path / MARKER).write_text("Built by rethink; the next build replaces this whole folder.\n", encoding="utf-8")
     return path
 
 

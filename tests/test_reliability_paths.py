@@ -180,3 +180,31 @@ def test_template_names_stay_in_the_theme(template, make_site, tmp_path):
     env = make_env(site, plan(BuildOptions(project=site, now="2015-01-01", search=False)).site)
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template(template)
+
+
+def test_folder_of_someone_elses_files_is_refused(make_site, tmp_path):
+    from reThink_site.build import BuildOptions, build
+    from reThink_site.errors import UsageError
+
+    root = make_site({"content/pages/about.md": "---\ntitle: About\n---\nHi.\n"})
+    theirs = tmp_path / "notes"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(UsageError, match="did not build"):
+        build(BuildOptions(project=root, output=theirs, now="2014-01-01T12:00", search=False))
+    assert (theirs / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    built = tmp_path / "built"
+    build(BuildOptions(project=root, output=built, now="2014-01-01T12:00", search=False))
+    build(BuildOptions(project=root, output=built, now="2014-01-02T12:00", search=False, cache=False))
+    assert (built / ".rethink-output").is_file() and (built / "about/index.html").is_file()
+
+
+def test_unwritable_output_path_is_a_message_not_a_traceback(make_site):
+    import subprocess
+    import sys
+
+    root = make_site({"content/pages/about.md": "---\ntitle: About\n---\nHi.\n"})
+    result = subprocess.run([sys.executable, "-m", "reThink_site", "build", "--site", str(root), "--no-search",
+                             "--output", str(root / "site.yaml" / "x")], capture_output=True, text=True, timeout=120)
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert "site.yaml" in result.stderr

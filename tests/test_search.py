@@ -70,6 +70,7 @@ def test_missing_indexer_fails_clearly_and_leaves_output_alone(copy_real_site, r
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_text("old site", encoding="utf-8")
+    (out / ".rethink-output").write_text("", encoding="utf-8")  # a site an earlier build made
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     result = runner.invoke(main, ["build", "--site", str(copy_real_site), "--now", PINNED_NOW,
                                   "--output", str(out), "--quiet"])

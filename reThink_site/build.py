@@ -90,8 +90,13 @@ def is_published(item: Content, now: datetime, drafts: bool, future: bool) -> bo
 
 def source_key(item: Content, config: SiteConfig) -> str:
     """A content file's path relative to content/, as Markdown links name it."""
+    return source_key_of(item.source_path, config)
+
+
+def source_key_of(source_path: str, config: SiteConfig) -> str:
+    """`content/events/x.md` -> `events/x.md`."""
     prefix = config.content_dir.strip("/") + "/"
-    return item.source_path[len(prefix):] if item.source_path.startswith(prefix) else item.source_path
+    return source_path[len(prefix):] if source_path.startswith(prefix) else source_path
 
 
 def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
@@ -106,6 +111,8 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
                 chosen.append((kind, item, url))
             else:
                 unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source_path, {})))
+    for kind, source, slug in loaded.invalid:  # links to a file with errors are not errors of their own
+        file_urls[source_key_of(source, config)] = content_url(kind, slug)
     # perf: cached and parallel rendering (bodies.py); the loop below only assembles entries.
     renders = bodies.render_all([bodies.BodyJob(os.path.dirname(source_key(item, config)), item.body)
                                  for _, item, _ in chosen], file_urls, base_path(config.base_url),
@@ -154,8 +161,9 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
              *assets.asset_files(project, config.content_dir, loaded.assets)]
     files += [*feed_files, *mail_files]
     files += seo.outputs(site, files)
-    produced = {f.site_path for f in files}
-    problems += checks.reference_problems(entries + unpublished)
+    broken_urls = {content_url(kind, slug) for kind, _, slug in loaded.invalid}
+    produced = {f.site_path for f in files} | broken_urls
+    problems += checks.reference_problems(entries + unpublished, [(k, slug) for k, _, slug in loaded.invalid])
     unpublished_urls = {e.url for e in unpublished}
     for entry, body in rendered:
         problems += checks.link_problems(entry, body, produced, unpublished_urls)

@@ -29,9 +29,14 @@ def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
     return problems
 
 
-def reference_problems(entries: list[Entry]) -> list[Problem]:
-    """A summary's `event` and a newsletter's `featured` must name existing content (drafts included)."""
-    by_kind_slug = {(e.kind, e.slug): e for e in entries}
+def reference_problems(entries: list[Entry], broken: Iterable[tuple[str, str]] = ()) -> list[Problem]:
+    """A summary's `event` and a newsletter's `featured` must name existing content (drafts included).
+
+    `broken` names (kind, slug) of files that failed to load: their own errors are reported, so
+    references to them are not reported again.
+    """
+    by_kind_slug: dict = {key: None for key in broken}
+    by_kind_slug.update({(e.kind, e.slug): e for e in entries})
     slugs: dict[str, list[str]] = {}
     for kind, slug in by_kind_slug:
         slugs.setdefault(slug, []).append(kind)

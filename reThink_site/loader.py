@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from reThink_site.config import SiteConfig, problems_from_validation
 from reThink_site.errors import Problem, relative_name
 from reThink_site.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
-from reThink_site.models import KINDS, Content, Person
+from reThink_site.models import KINDS, SAFE_SLUG, Content, Person
 from reThink_site.typos import likely_meant
 from reThink_site.urls import slug_from_filename
 
@@ -28,6 +28,7 @@ class Loaded:
     assets: tuple[str, ...]
     problems: tuple[Problem, ...] = field(default=())
     lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
+    invalid: tuple[tuple[str, str, str], ...] = ()  # (kind, source path, slug) of files that failed
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -131,16 +132,19 @@ def validate(doc: Document, kind: str, path: Path, name: str,
         return None, problems
 
 
-def read_item(path: Path, kind: str, project: Path, context: dict) -> tuple[Content | None, list[Problem]]:
-    """Read one content file into its model, or return why it cannot be."""
+def read_item(path: Path, kind: str, project: Path, context: dict) -> tuple[Content | None, list[Problem], str]:
+    """Read one content file into its model (or say why not), with the slug it claims either way."""
     name = relative_name(path, project)
+    slug = slug_from_filename(kind, path.stem)
     try:
         doc = parse(path.read_bytes())
     except FrontMatterError as err:
-        return None, [Problem(name, err.line, err.field, err.message, err.hint)]
+        return None, [Problem(name, err.line, err.field, err.message, err.hint)], slug
     except OSError as err:
-        return None, [Problem(name, 1, "", f"cannot read the file ({err.strerror})")]
-    return validate(doc, kind, path, name, context)
+        return None, [Problem(name, 1, "", f"cannot read the file ({err.strerror})")], slug
+    claimed = doc.meta.get("slug")
+    item, problems = validate(doc, kind, path, name, context)
+    return item, problems, claimed if isinstance(claimed, str) and SAFE_SLUG.match(claimed) else slug
 
 
 def load_content(project: Path, config: SiteConfig) -> Loaded:
@@ -151,6 +155,7 @@ def load_content(project: Path, config: SiteConfig) -> Loaded:
     lines: dict[str, dict] = {}
     context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}, "lines": lines}
     items: dict[str, tuple[Content, ...]] = {}
+    invalid: list[tuple[str, str, str]] = []
     for kind in KINDS:
         found = []
         for path in walk(content / kind, project, problems):
@@ -159,12 +164,15 @@ def load_content(project: Path, config: SiteConfig) -> Loaded:
                                         f"not a Markdown file; only .md files belong in {kind}/",
                                         "put downloads and images in content/assets/", "warning"))
                 continue
-            item, found_problems = read_item(path, kind, project, context)
+            item, found_problems, slug = read_item(path, kind, project, context)
             problems.extend(found_problems)
             if item is not None:
                 found.append(item)
+            else:
+                invalid.append((kind, relative_name(path, project), slug))
         items[kind] = tuple(found)
     assets_dir = content / "assets"
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
                    for p in walk(assets_dir, project, problems))
-    return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines)
+    return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines,
+                  invalid=tuple(invalid))

@@ -206,3 +206,17 @@ def test_image_without_alt_warning_names_the_path_as_written(make_site, build_si
     report = build_site_at(root)
     warning = only(list(report.warnings), field="body")
     assert "/assets/x.svg" in warning.message and "/sub/assets" not in warning.message and warning.line == 5
+
+
+def test_one_broken_file_does_not_cause_errors_in_the_files_that_refer_to_it(make_site, build_site_at):
+    files = {
+        "content/events/2015-02-27-sefton.md": "---\ntitle: Sefton\nstart: 2015-02-30\n---\n",
+        "content/summaries/2015-03-02-heard.md": "---\ntitle: Heard\ndate: 2015-03-02\n"
+                                                 "event: 2015-02-27-sefton\n---\n"
+                                                 "From [the session](../events/2015-02-27-sefton.md) and "
+                                                 "[its page](/events/2015-02-27-sefton/).\n",
+        "content/newsletters/2015-02-02-feb.md": "---\ntitle: Feb\ndate: 2015-02-02\n"
+                                                 "featured: [events/2015-02-27-sefton]\n---\nHello.\n",
+    }
+    problems = errors_for(make_site, build_site_at, files, now="2015-03-10T12:00")
+    assert [p.path for p in problems] == ["content/events/2015-02-27-sefton.md"]

@@ -129,7 +129,7 @@ def test_loader_gives_a_model_or_problems(raw, kind, tmp_path_factory):
     path = root / "content" / kind / "2014-01-01-fuzzed.md"
     path.parent.mkdir(parents=True)
     path.write_bytes(raw)
-    item, problems = read_item(path, kind, root, {**CONTEXT, "lines": {}})
+    item, problems, _ = read_item(path, kind, root, {**CONTEXT, "lines": {}})
     assert item is not None or any(p.is_error for p in problems)
     for problem in problems:
         assert problem.path == f"content/{kind}/2014-01-01-fuzzed.md" and problem.line >= 1 and problem.message

@@ -17,7 +17,7 @@ from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, SiteError, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
-from reThink_site.markup import Rendered, first_paragraph, has_script
+from reThink_site.markup import Rendered, first_paragraph, has_script, script_line
 from reThink_site.models import Content
 from reThink_site.outputs import OutputFile
 from reThink_site.render import make_env, theme_dirs
@@ -130,7 +130,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
 
 def body_warnings(entries: list[Entry]) -> list[Problem]:
     """Scripts and inline handlers in bodies are allowed but worth a second look."""
-    return [Problem(e.item.source_path, e.item.body_line, "body", "contains a <script> element or an on…= "
+    return [Problem(e.item.source_path, script_line(e.item.body, e.item.body_line), "body", "contains a <script> element or an on…= "
                     "event handler", "remove it unless you really mean to run code on the page", "warning")
             for e in entries if has_script(e.item.body)]
 

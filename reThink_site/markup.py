@@ -151,6 +151,12 @@ def has_script(body: str) -> bool:
     return bool(_SCRIPTISH.search(body))
 
 
+def script_line(body: str, first_line: int) -> int:
+    """The file line of the first script or handler in a body (its first line when none)."""
+    match = _SCRIPTISH.search(body)
+    return first_line + body.count("\n", 0, match.start()) if match else first_line
+
+
 def line_of(body: str, needle: str, first_line: int) -> int:
     """The file line where a link target first appears in a body (for messages)."""
     index = body.find(needle)

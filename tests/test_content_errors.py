@@ -220,3 +220,10 @@ def test_one_broken_file_does_not_cause_errors_in_the_files_that_refer_to_it(mak
     }
     problems = errors_for(make_site, build_site_at, files, now="2015-03-10T12:00")
     assert [p.path for p in problems] == ["content/events/2015-02-27-sefton.md"]
+
+
+def test_script_warning_points_at_the_scripts_line(make_site, build_site_at):
+    body = "Intro.\n\nMore text.\n\n<script>alert(1)</script>\n"
+    root = make_site({"content/insights/2014-01-01-a.md": f"---\ntitle: a\ndate: 2014-01-01\n---\n{body}"})
+    warning = only(list(build_site_at(root).warnings), field="body")
+    assert "script" in warning.message and warning.line == 9

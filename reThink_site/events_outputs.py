@@ -28,8 +28,10 @@ def calendar_pages(env: jinja2.Environment, site: Site) -> list[OutputFile]:
 
 def calendar_files(site: Site) -> list[OutputFile]:
     """`/events.ics` and one `event.ics` beside each event page."""
-    files = [OutputFile("events.ics", ics.programme(site))]
-    files += [OutputFile(output_path(entry.url + "event.ics"), ics.single(entry, site)) for entry in site.events]
+    parts = ics.ComponentBytes(site)  # each VEVENT and VTIMEZONE serialised once for all files
+    files = [OutputFile("events.ics", ics.programme(site, parts))]
+    files += [OutputFile(output_path(entry.url + "event.ics"), ics.single(entry, site, parts))
+              for entry in site.events]
     return files
 
 

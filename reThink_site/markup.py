@@ -13,6 +13,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from reThink_site.typography import SmartPunctuationExtension
 from reThink_site.urls import slugify
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -90,10 +91,9 @@ class MarkdownRenderer:
         self.no_alt: list[str] = []
         self.bad: list[str] = []
         self.md = markdown.Markdown(
-            extensions=["toc", "tables", "fenced_code", "footnotes", "smarty", "attr_list",
-                        "sane_lists", _Links(self)],
-            extension_configs={"toc": {"slugify": lambda text, sep: slugify(text) or "section"},
-                               "smarty": {"smart_angled_quotes": False}},
+            extensions=["toc", "tables", "fenced_code", "footnotes", "attr_list", "sane_lists",
+                        SmartPunctuationExtension(), _Links(self)],
+            extension_configs={"toc": {"slugify": lambda text, sep: slugify(text) or "section"}},
             output_format="html")
         if raw_html == "escape":
             self.md.preprocessors.deregister("html_block")

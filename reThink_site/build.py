@@ -25,7 +25,7 @@ from reThink_site.urls import base_path, content_url
 from reThink_site import writer
 
 
-BACKGROUND_REMOVAL_FILES = 2000  # perf: from this size the old site is deleted after the build returns
+BACKGROUND_REMOVAL_FILES = 2000  # from this size the old site is deleted after the build returns
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class Plan:
     site: Site
     files: tuple[OutputFile, ...]
     problems: tuple[Problem, ...]
-    notes: tuple[Problem, ...] = ()  # perf: warnings about the build cache
-    valid_until: Optional[datetime] = None  # perf: when the clock next changes the output
+    notes: tuple[Problem, ...] = ()  # warnings about the build cache
+    valid_until: Optional[datetime] = None  # when the clock next changes the output
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class BuildReport:
     seconds: float
     output: Path
     warnings: tuple[Problem, ...] = field(default=())
-    unchanged: bool = False  # perf: nothing changed since the last build; output/ was left as it was
+    unchanged: bool = False  # nothing changed since the last build; output/ was left as it was
 
     def summary(self) -> str:
         """`Built 42 pages, 3 feeds, 12 calendar files in 0.41 s`."""
@@ -113,7 +113,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
                 unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source_path, {})))
     for kind, source, slug in loaded.invalid:  # links to a file with errors are not errors of their own
         file_urls[source_key_of(source, config)] = content_url(kind, slug)
-    # perf: cached and parallel rendering (bodies.py); the loop below only assembles entries.
+    # cached and parallel rendering (bodies.py); the loop below only assembles entries.
     renders = bodies.render_all([bodies.BodyJob(os.path.dirname(source_key(item, config)), item.body)
                                  for _, item, _ in chosen], file_urls, base_path(config.base_url),
                                 config.markdown.raw_html, options.project, options.cache, options.jobs)
@@ -144,14 +144,14 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     except ValueError as err:
         raise UsageError(str(err)) from None
     loaded = load_content(project, config)
-    notes: list[Problem] = []  # perf: build-cache warnings, reported but never failing --strict
+    notes: list[Problem] = []  # build-cache warnings, reported but never failing --strict
     rendered, unpublished = render_bodies(loaded, config, now, options, progress, notes)
     entries = [entry for entry, _ in rendered]
     problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,
                 *checks.url_collisions(entries), *body_warnings(entries)]
     site = build_site(config, now, entries)
     env = make_env(project, site)
-    # perf: pages and the producers listed here render side by side on every core (pagepool.py)
+    # pages and the producers listed here render side by side on every core (pagepool.py)
     page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
         lambda: events_outputs.outputs(env, site),
         lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
@@ -185,7 +185,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     config = load_config(options.project / "site.yaml")
     output = (options.output or options.project / config.output_dir).absolute()
     writer.check_output_dir(output, options.project)
-    # perf: a rebuild whose inputs, options, output folder and time window are unchanged stops here.
+    # a rebuild whose inputs, options, output folder and time window are unchanged stops here.
     key = fastpath.options_key(options.project, options.output, options.now, options.drafts, options.future,
                                options.strict, options.search)
     if options.cache:
@@ -226,7 +226,7 @@ def publish_site(options: BuildOptions, output: Path, result: Plan) -> None:
         writer.write_tree(staging, result.files)
         if options.search:
             search.index_site(staging)
-        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)  # perf
+        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)
     except OSError as err:  # a read-only folder, a file in the way: a message, never a traceback
         raise SiteError(f"cannot write the site to {output}: {err.strerror or err}; "
                         "the previous site is left in place") from None
@@ -237,7 +237,7 @@ def publish_site(options: BuildOptions, output: Path, result: Plan) -> None:
 
 def remember_build(options: BuildOptions, key: str, roots: list[Path], inputs: dict, result: Plan,
                    report: BuildReport) -> None:
-    """perf: record what this build depended on, so an unchanged rebuild can stop early."""
+    """Record what this build depended on, so an unchanged rebuild can stop early."""
     if not options.cache:
         return
     start = result.site.now.timestamp()
@@ -251,6 +251,6 @@ def remember_build(options: BuildOptions, key: str, roots: list[Path], inputs: d
 
 
 def report_from_manifest(recorded: dict, output: Path, seconds: float) -> BuildReport:
-    """perf: the report of the recorded build, for a rebuild that found nothing changed."""
+    """The report of the recorded build, for a rebuild that found nothing changed."""
     return BuildReport(recorded["pages"], recorded["feeds"], recorded["calendars"], recorded["files"], seconds,
                        output, tuple(Problem(*w) for w in recorded["warnings"]), unchanged=True)

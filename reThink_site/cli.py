@@ -101,7 +101,7 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
 
 def report_unchanged(project: Path, output: Optional[Path], now: Optional[str], drafts: bool, future: bool,
                      strict: bool, search: bool, quiet: bool) -> bool:
-    """perf: answer a rebuild that would change nothing without importing the build machinery."""
+    """Answer a rebuild that would change nothing without importing the build machinery."""
     from reThink_site import fastpath
 
     started = time.perf_counter()

@@ -119,19 +119,19 @@ def publish(staging: Path, output: Path, background: bool = False) -> None:
     if output.is_symlink():
         raise UsageError(f"{output} is a symbolic link; refusing to replace it")
     if output.exists() and _exchange(staging, output):
-        remove_old_site(staging, output, background)  # perf: staging now holds the old site
+        remove_old_site(staging, output, background)  # staging now holds the old site
         return
     if output.exists():
         retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
         os.rename(output, retired)
         os.rename(staging, output)
-        remove_old_site(retired, output, background)  # perf
+        remove_old_site(retired, output, background)
         return
     os.rename(staging, output)
 
 
 def remove_old_site(tree: Path, output: Path, background: bool) -> None:
-    """perf: delete the retired site now, or (for big sites) after the build has returned."""
+    """Delete the retired site now, or (for big sites) after the build has returned."""
     if background:
         remove_in_background(tree, output)
     else:
@@ -139,7 +139,7 @@ def remove_old_site(tree: Path, output: Path, background: bool) -> None:
 
 
 def remove_in_background(tree: Path, output: Path) -> None:
-    """perf: delete a retired site after the build returns; thousands of rmdirs need not hold it up.
+    """Delete a retired site after the build returns; thousands of rmdirs need not hold it up.
 
     The tree is first renamed to a unique retired name (so no later staging folder can collide with
     it, and clean_leftovers finishes the job if the deleter is killed), then a detached grandchild

@@ -17,8 +17,9 @@ from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, SiteError, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
-from reThink_site.markup import Rendered, first_paragraph, has_script, script_line
-from reThink_site.models import Content
+from reThink_site.markup import (LinkContext, MarkdownRenderer, Rendered, first_paragraph, has_script,
+                                 script_line)
+from reThink_site.models import KINDS, Content
 from reThink_site.outputs import OutputFile
 from reThink_site.render import make_env, theme_dirs
 from reThink_site.urls import base_path, content_url
@@ -100,8 +101,11 @@ def source_key_of(source_path: str, config: SiteConfig) -> str:
 
 
 def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: BuildOptions,
-                  progress: Callable[[int], None], notes: list[Problem]) -> tuple[list[tuple[Entry, Rendered]], list[Entry]]:
-    """Render every published body; returns entries with their link data, and the unpublished ones."""
+                  progress: Callable[[int], None],
+                  notes: list[Problem]) -> tuple[list[tuple[Entry, Rendered]], list[Entry],
+                                                 list[tuple[Entry, Rendered]]]:
+    """Render every published body: entries with their link data, the unpublished ones, and the
+    bodies of files whose front matter failed (checked for links and scripts, never published)."""
     file_urls, unpublished, chosen = {}, [], []
     for kind, items in loaded.items.items():
         for item in items:
@@ -111,8 +115,8 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
                 chosen.append((kind, item, url))
             else:
                 unpublished.append(Entry(kind, item, url, "", "", (), loaded.lines.get(item.source_path, {})))
-    for kind, source, slug in loaded.invalid:  # links to a file with errors are not errors of their own
-        file_urls[source_key_of(source, config)] = content_url(kind, slug)
+    for failed in loaded.invalid:  # links to a file with errors are not errors of their own
+        file_urls[source_key_of(failed.source_path, config)] = content_url(failed.kind, failed.slug)
     # cached and parallel rendering (bodies.py); the loop below only assembles entries.
     renders = bodies.render_all([bodies.BodyJob(os.path.dirname(source_key(item, config)), item.body)
                                  for _, item, _ in chosen], file_urls, base_path(config.base_url),
@@ -125,13 +129,30 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
                           loaded.lines.get(item.source_path, {})), rendered))
     progress(len(out))
-    return out, unpublished
+    return out, unpublished, failed_bodies(loaded, config, file_urls)
+
+
+def failed_bodies(loaded: Loaded, config: SiteConfig, file_urls: dict) -> list[tuple[Entry, Rendered]]:
+    """Bodies of files that failed validation, rendered only so their own link problems show too."""
+    renderer, out = MarkdownRenderer(config.markdown.raw_html), []
+    for failed in loaded.invalid:
+        if not failed.body.strip():
+            continue
+        stand_in = KINDS[failed.kind].model_construct(source_path=failed.source_path, slug=failed.slug,
+                                                      body=failed.body, body_line=failed.body_line, title="")
+        context = LinkContext(os.path.dirname(source_key_of(failed.source_path, config)), file_urls,
+                              base_path(config.base_url))
+        rendered = renderer.render(failed.body, context)
+        out.append((Entry(failed.kind, stand_in, content_url(failed.kind, failed.slug), rendered.html, "",
+                          rendered.ids), rendered))
+    return out
 
 
 def body_warnings(entries: list[Entry]) -> list[Problem]:
     """Scripts and inline handlers in bodies are allowed but worth a second look."""
-    return [Problem(e.item.source_path, script_line(e.item.body, e.item.body_line), "body", "contains a <script> element or an on…= "
-                    "event handler", "remove it unless you really mean to run code on the page", "warning")
+    return [Problem(e.item.source_path, script_line(e.item.body, e.item.body_line), "body",
+                    "contains a <script> element or an on…= event handler",
+                    "remove it unless you really mean to run code on the page", "warning")
             for e in entries if has_script(e.item.body)]
 
 
@@ -145,10 +166,10 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
         raise UsageError(str(err)) from None
     loaded = load_content(project, config)
     notes: list[Problem] = []  # build-cache warnings, reported but never failing --strict
-    rendered, unpublished = render_bodies(loaded, config, now, options, progress, notes)
+    rendered, unpublished, failed = render_bodies(loaded, config, now, options, progress, notes)
     entries = [entry for entry, _ in rendered]
     problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,
-                *checks.url_collisions(entries), *body_warnings(entries)]
+                *checks.url_collisions(entries), *body_warnings(entries + [e for e, _ in failed])]
     site = build_site(config, now, entries)
     env = make_env(project, site)
     # pages and the producers listed here render side by side on every core (pagepool.py)
@@ -161,11 +182,11 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
              *assets.asset_files(project, config.content_dir, loaded.assets)]
     files += [*feed_files, *mail_files]
     files += seo.outputs(site, files)
-    broken_urls = {content_url(kind, slug) for kind, _, slug in loaded.invalid}
+    broken_urls = {content_url(f.kind, f.slug) for f in loaded.invalid}
     produced = {f.site_path for f in files} | broken_urls
-    problems += checks.reference_problems(entries + unpublished, [(k, slug) for k, _, slug in loaded.invalid])
+    problems += checks.reference_problems(entries + unpublished, [(f.kind, f.slug) for f in loaded.invalid])
     unpublished_urls = {e.url for e in unpublished}
-    for entry, body in rendered:
+    for entry, body in rendered + failed:
         problems += checks.link_problems(entry, body, produced, unpublished_urls)
     problems += checks.site_path_problems(entries, produced)
     problems += checks.alias_collisions(entries, files)

@@ -28,7 +28,18 @@ class Loaded:
     assets: tuple[str, ...]
     problems: tuple[Problem, ...] = field(default=())
     lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
-    invalid: tuple[tuple[str, str, str], ...] = ()  # (kind, source path, slug) of files that failed
+    invalid: tuple["FailedFile", ...] = ()  # files that did not validate
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A file that did not validate: enough to check its body and not to blame files pointing at it."""
+
+    kind: str
+    source_path: str
+    slug: str
+    body: str = ""
+    body_line: int = 1
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -132,19 +143,23 @@ def validate(doc: Document, kind: str, path: Path, name: str,
         return None, problems
 
 
-def read_item(path: Path, kind: str, project: Path, context: dict) -> tuple[Content | None, list[Problem], str]:
-    """Read one content file into its model (or say why not), with the slug it claims either way."""
+def read_item(path: Path, kind: str, project: Path,
+              context: dict) -> tuple[Content | None, list[Problem], FailedFile | None]:
+    """Read one content file into its model, or say why not (and what is known of the file)."""
     name = relative_name(path, project)
     slug = slug_from_filename(kind, path.stem)
     try:
         doc = parse(path.read_bytes())
     except FrontMatterError as err:
-        return None, [Problem(name, err.line, err.field, err.message, err.hint)], slug
+        return None, [Problem(name, err.line, err.field, err.message, err.hint)], FailedFile(kind, name, slug)
     except OSError as err:
-        return None, [Problem(name, 1, "", f"cannot read the file ({err.strerror})")], slug
-    claimed = doc.meta.get("slug")
+        return None, [Problem(name, 1, "", f"cannot read the file ({err.strerror})")], FailedFile(kind, name, slug)
     item, problems = validate(doc, kind, path, name, context)
-    return item, problems, claimed if isinstance(claimed, str) and SAFE_SLUG.match(claimed) else slug
+    if item is not None:
+        return item, problems, None
+    claimed = doc.meta.get("slug")
+    slug = claimed if isinstance(claimed, str) and SAFE_SLUG.match(claimed) else slug
+    return None, problems, FailedFile(kind, name, slug, doc.body, doc.body_line)
 
 
 def load_content(project: Path, config: SiteConfig) -> Loaded:
@@ -155,7 +170,7 @@ def load_content(project: Path, config: SiteConfig) -> Loaded:
     lines: dict[str, dict] = {}
     context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}, "lines": lines}
     items: dict[str, tuple[Content, ...]] = {}
-    invalid: list[tuple[str, str, str]] = []
+    invalid: list[FailedFile] = []
     for kind in KINDS:
         found = []
         for path in walk(content / kind, project, problems):
@@ -164,12 +179,12 @@ def load_content(project: Path, config: SiteConfig) -> Loaded:
                                         f"not a Markdown file; only .md files belong in {kind}/",
                                         "put downloads and images in content/assets/", "warning"))
                 continue
-            item, found_problems, slug = read_item(path, kind, project, context)
+            item, found_problems, failed = read_item(path, kind, project, context)
             problems.extend(found_problems)
             if item is not None:
                 found.append(item)
-            else:
-                invalid.append((kind, relative_name(path, project), slug))
+            if failed is not None:
+                invalid.append(failed)
         items[kind] = tuple(found)
     assets_dir = content / "assets"
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()

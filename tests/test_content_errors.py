@@ -227,3 +227,15 @@ def test_script_warning_points_at_the_scripts_line(make_site, build_site_at):
     root = make_site({"content/insights/2014-01-01-a.md": f"---\ntitle: a\ndate: 2014-01-01\n---\n{body}"})
     warning = only(list(build_site_at(root).warnings), field="body")
     assert "script" in warning.message and warning.line == 9
+
+
+def test_a_front_matter_error_does_not_hide_the_bodys_problems(make_site, build_site_at):
+    text = ("---\ntitle: a\nstart: 2014-06-20\nimage:\n  src: /assets/x.png\n---\n"
+            "See [slides](/assets/none.pdf).\n\n<script>alert(1)</script>\n")
+    root = make_site({"content/events/2014-06-20-a.md": text})
+    with pytest.raises(ContentErrors) as caught:
+        build_site_at(root)
+    found = {(p.field, p.line, p.severity) for p in caught.value.problems}
+    assert ("image.alt", 4, "error") in found
+    assert ("body", 7, "error") in found          # the missing asset, on its own line
+    assert ("body", 9, "warning") in found        # the script, on its own line

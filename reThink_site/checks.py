@@ -6,9 +6,10 @@ from collections import Counter
 from typing import Iterable, Mapping
 
 from reThink_site.errors import Problem
+from reThink_site.frontmatter import nearest_line
 from reThink_site.index import Entry
 from reThink_site.markup import Rendered, line_of
-from reThink_site.urls import RESERVED_PAGE_SLUGS, output_path
+from reThink_site.urls import RESERVED_PAGE_SLUGS, alias_url, output_path
 
 
 def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
@@ -84,12 +85,7 @@ def resolve_featured(ref: str, entries: Iterable[Entry]) -> Entry | None:
 
 def line_for(entry: Entry, *path) -> int:
     """The line of a field in an entry's file (as recorded by the loader), else line 1."""
-    lines, path = entry.field_lines, tuple(path)
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return 1
+    return nearest_line(entry.field_lines, tuple(path))
 
 
 def link_problems(entry: Entry, rendered: Rendered, produced: set[str], unpublished: set[str]) -> list[Problem]:
@@ -173,7 +169,7 @@ def alias_collisions(entries: list[Entry], files: list) -> list[Problem]:
     problems = []
     for entry in entries:
         for index, alias in enumerate(entry.item.aliases):
-            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+            url = alias_url(alias)
             if counts[output_path(url)] > 1:
                 problems.append(Problem(entry.item.source_path, line_for(entry, "aliases", index),
                                         f"aliases[{index}]", f"expected an old URL that no other page uses, "

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from reThink_site import timeparse
 from reThink_site.errors import ContentErrors, Problem
-from reThink_site.frontmatter import FrontMatterError, decode, load_yaml
+from reThink_site.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.models import Person, check_url
 from reThink_site.typos import likely_meant
 
@@ -129,17 +129,10 @@ def load_config(path: Path) -> SiteConfig:
     if not isinstance(raw, dict):
         raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
 
-    def line_of(loc: tuple) -> int:
-        while loc:
-            if loc in lines:
-                return lines[loc]
-            loc = loc[:-1]
-        return 1
-
     try:
         return SiteConfig.model_validate(raw)
     except ValidationError as err:
-        raise ContentErrors(problems_from_validation(err, name, line_of)) from None
+        raise ContentErrors(problems_from_validation(err, name, lambda loc: nearest_line(lines, loc))) from None
 
 
 def config_warnings(path: Path, config: SiteConfig) -> list[Problem]:

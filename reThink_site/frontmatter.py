@@ -45,11 +45,16 @@ class Document:
 
     def line_of(self, path: tuple) -> int:
         """Find the most precise known line for a field path, falling back to its parents."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.meta_line
+        return nearest_line(self.lines, path, self.meta_line)
+
+
+def nearest_line(lines: Mapping[tuple, int], path: tuple, default: int = 1) -> int:
+    """The line of a field path, else of its closest recorded parent, else `default`."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return default
 
 
 def decode(raw: bytes) -> str:

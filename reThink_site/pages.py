@@ -11,7 +11,7 @@ from reThink_site.index import Entry, Site
 from reThink_site.newsletter import build_issue
 from reThink_site.outputs import OutputFile
 from reThink_site.render import render
-from reThink_site.urls import output_path
+from reThink_site.urls import alias_url, output_path
 
 
 def _page(env: jinja2.Environment, url: str, template: str, **context) -> OutputFile:
@@ -77,7 +77,7 @@ def redirect_pages(env: jinja2.Environment, site: Site) -> Iterator[OutputFile]:
     """A small page at each alias that sends readers (and crawlers) to the new URL."""
     for entry in site.events + site.posts + site.newsletters + site.pages:
         for alias in entry.item.aliases:
-            url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+            url = alias_url(alias)
             yield OutputFile(output_path(url), render(env, "redirect.html", page_url=url, target=entry))
 
 

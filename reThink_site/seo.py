@@ -17,8 +17,7 @@ NOT_PAGES = ("404.html", "/email.html")
 
 def alias_path(alias: str) -> str:
     """The output file of an alias page, by the same rule the redirect pages use."""
-    url = alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
-    return urls.output_path(url)
+    return urls.output_path(urls.alias_url(alias))
 
 
 def content_date(entry: Entry) -> Optional[date | datetime]:

@@ -56,3 +56,9 @@ def prefixed(base_url: str, site_path: str) -> str:
     if not site_path.startswith("/") or site_path.startswith("//"):
         return site_path
     return base_path(base_url).rstrip("/") + site_path
+
+
+def alias_url(alias: str) -> str:
+    """An alias as the URL its redirect page serves: `/old` becomes `/old/`, `/old.html` stays."""
+    return alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
+

@@ -164,8 +164,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
         now = timeparse.resolve_now(options.now, dict(os.environ), config.tz)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    loaded = load_content(project, config)
     notes: list[Problem] = []  # build-cache warnings, reported but never failing --strict
+    loaded = load_content(project, config, use_cache=options.cache, jobs=options.jobs, notes=notes)
     rendered, unpublished, failed = render_bodies(loaded, config, now, options, progress, notes)
     entries = [entry for entry, _ in rendered]
     problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,

@@ -5,18 +5,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
+from reThink_site import modelcache
 from reThink_site.config import SiteConfig, problems_from_validation
 from reThink_site.errors import Problem, relative_name
 from reThink_site.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
 from reThink_site.models import KINDS, SAFE_SLUG, Content, Person
+from reThink_site.parallel import fork_map
 from reThink_site.typos import likely_meant
 from reThink_site.urls import slug_from_filename
 
 INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
+MIN_FILES_PER_WORKER = 250  # parsing a file takes ~0.2 ms: a worker needs this many to pay for its fork
 
 
 @dataclass(frozen=True)
@@ -121,16 +124,15 @@ def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Proble
     return warnings
 
 
-def validate(doc: Document, kind: str, path: Path, name: str,
+def validate(doc: Document, kind: str, default_slug: str, name: str,
              context: dict) -> tuple[Content | None, list[Problem]]:
     """Validate one document against its kind's model."""
     model = KINDS[kind]
     problems = typo_warnings(doc, model, name)
     data: dict[str, Any] = {k: v for k, v in doc.meta.items() if k not in INTERNAL_FIELDS}
-    data.setdefault("slug", slug_from_filename(kind, path.stem))
+    data.setdefault("slug", default_slug)
     data.update(source_path=name, body=doc.body, body_line=doc.body_line)
     try:
-        context["lines"][name] = dict(doc.lines)
         return model.model_validate(data, context=context), problems
     except ValidationError as err:
         found = problems_from_validation(err, name, doc.line_of)
@@ -143,49 +145,198 @@ def validate(doc: Document, kind: str, path: Path, name: str,
         return None, problems
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """What one content file gave: its model or why not, and its field lines when the front matter parsed."""
+
+    item: Content | None
+    problems: tuple[Problem, ...]
+    failed: FailedFile | None
+    lines: dict | None = None
+
+
+def read_source(raw: bytes, kind: str, name: str, stem: str, context: dict) -> FileResult:
+    """Parse and validate one file's bytes; depends only on them, the name, the kind and the context."""
+    slug = slug_from_filename(kind, stem)
+    try:
+        doc = parse(raw)
+    except FrontMatterError as err:
+        return FileResult(None, (Problem(name, err.line, err.field, err.message, err.hint),),
+                          FailedFile(kind, name, slug))
+    item, problems = validate(doc, kind, slug, name, context)
+    if item is not None:
+        return FileResult(item, tuple(problems), None, dict(doc.lines))
+    claimed = doc.meta.get("slug")
+    slug = claimed if isinstance(claimed, str) and SAFE_SLUG.match(claimed) else slug
+    return FileResult(None, tuple(problems), FailedFile(kind, name, slug, doc.body, doc.body_line), dict(doc.lines))
+
+
+def unreadable_file(kind: str, name: str, stem: str, err: OSError) -> FileResult:
+    """The result for a file that cannot be read at all."""
+    return FileResult(None, (Problem(name, 1, "", f"cannot read the file ({err.strerror})"),),
+                      FailedFile(kind, name, slug_from_filename(kind, stem)))
+
+
 def read_item(path: Path, kind: str, project: Path,
               context: dict) -> tuple[Content | None, list[Problem], FailedFile | None]:
     """Read one content file into its model, or say why not (and what is known of the file)."""
     name = relative_name(path, project)
-    slug = slug_from_filename(kind, path.stem)
     try:
-        doc = parse(path.read_bytes())
-    except FrontMatterError as err:
-        return None, [Problem(name, err.line, err.field, err.message, err.hint)], FailedFile(kind, name, slug)
+        raw = path.read_bytes()
     except OSError as err:
-        return None, [Problem(name, 1, "", f"cannot read the file ({err.strerror})")], FailedFile(kind, name, slug)
-    item, problems = validate(doc, kind, path, name, context)
-    if item is not None:
-        return item, problems, None
-    claimed = doc.meta.get("slug")
-    slug = claimed if isinstance(claimed, str) and SAFE_SLUG.match(claimed) else slug
-    return None, problems, FailedFile(kind, name, slug, doc.body, doc.body_line)
+        result = unreadable_file(kind, name, path.stem, err)
+    else:
+        result = read_source(raw, kind, name, path.stem, context)
+    if result.lines is not None:
+        context["lines"][name] = result.lines
+    return result.item, list(result.problems), result.failed
 
 
-def load_content(project: Path, config: SiteConfig) -> Loaded:
-    """Read every content file, people and assets under the site's content folder."""
+@dataclass(frozen=True)
+class SourceFile:
+    """A Markdown file to load: its kind, where it is, and its name relative to the project."""
+
+    kind: str
+    path: Path
+    name: str
+
+
+def is_markdown(path: Path) -> bool:
+    """Only Markdown files are content; anything else in a kind's folder is a warning."""
+    return path.suffix.lower() in (".md", ".markdown")
+
+
+def parse_file(source: SourceFile, raw: Optional[bytes], context: dict) -> FileResult:
+    """Read (unless already read) and parse one file."""
+    if raw is None:
+        try:
+            raw = source.path.read_bytes()
+        except OSError as err:
+            return unreadable_file(source.kind, source.name, source.path.stem, err)
+    return read_source(raw, source.kind, source.name, source.path.stem, context)
+
+
+def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: dict,
+               jobs: int) -> list[tuple[FileResult, Optional[bytes]]]:
+    """Parse files on up to `jobs` cores: each result, and its pickle when it came from a worker."""
+    parent = os.getpid()
+
+    def parse_one(index: int) -> FileResult | bytes:
+        result = parse_file(sources[index], raws[index], context)
+        return result if os.getpid() == parent else modelcache.dumps(result)  # workers send pickles
+
+    found = fork_map(parse_one, range(len(sources)), jobs, MIN_FILES_PER_WORKER)
+    return [(modelcache.loads(out), out) if isinstance(out, bytes) else (out, None) for out in found]
+
+
+def read_all(sources: list[SourceFile]) -> tuple[list[Optional[bytes]], dict[int, FileResult]]:
+    """Every file's bytes (None where unreadable), and the results of the unreadable ones."""
+    raws: list[Optional[bytes]] = []
+    failed: dict[int, FileResult] = {}
+    for index, source in enumerate(sources):
+        try:
+            raws.append(source.path.read_bytes())
+        except OSError as err:
+            raws.append(None)
+            failed[index] = unreadable_file(source.kind, source.name, source.path.stem, err)
+    return raws, failed
+
+
+def cached_results(opened: modelcache.ModelCache, keys: dict[int, str]) -> tuple[dict[int, FileResult], set[str]]:
+    """The results stored for these keys, and every stored key; a damaged entry raises CacheCorrupt."""
+    stored = opened.get_all()
+    found: dict[int, FileResult] = {}
+    for index, key in keys.items():
+        if key in stored:
+            try:
+                result = modelcache.loads(stored[key])
+            except Exception as err:  # noqa: BLE001 (a damaged pickle can fail in many ways)
+                raise modelcache.CacheCorrupt(f"bad entry: {err}") from None
+            if not isinstance(result, FileResult):
+                raise modelcache.CacheCorrupt("bad entry")
+            found[index] = result
+    return found, set(stored)
+
+
+def parse_all(sources: list[SourceFile], context: dict, timezone: str, project: Path, use_cache: bool,
+              jobs: int, notes: list[Problem]) -> list[FileResult]:
+    """Every file's result in order: unchanged files from the content cache, the rest parsed afresh."""
+    opened = modelcache.open_cache(project) if use_cache else None
+    if opened is None:
+        return [result for result, _ in parse_many(sources, [None] * len(sources), context, jobs)]
+    warning = opened.warning
+    raws, results = read_all(sources)
+    shared = modelcache.context_hash(timezone, context["people"])
+    keys = {i: modelcache.entry_key(shared, s.kind, s.name, raws[i]) for i, s in enumerate(sources)
+            if raws[i] is not None}
+    try:
+        found, stored = cached_results(opened, keys)
+    except modelcache.CacheCorrupt as err:
+        warning = modelcache.unreadable(err)
+        opened.close()
+        modelcache.discard(project)
+        found, stored, opened = {}, set(), modelcache.open_cache(project)
+    results.update(found)
+    todo = [i for i in keys if i not in found]
+    fresh: dict[str, bytes] = {}
+    for index, (result, blob) in zip(todo, parse_many([sources[i] for i in todo], [raws[i] for i in todo],
+                                                      context, jobs)):
+        results[index] = result
+        fresh[keys[index]] = blob if blob is not None else modelcache.dumps(result)
+    stale = stored - set(keys.values())
+    try:
+        if opened is not None and (fresh or stale):
+            opened.update(fresh, stale)
+    except Exception as err:  # noqa: BLE001 (a cache that cannot be written only costs speed)
+        warning = warning or f"{modelcache.CACHE_DIR}: could not update the content cache ({err})"
+    if opened is not None:
+        opened.close()
+    if warning:
+        notes.append(Problem(modelcache.CACHE_DIR, 1, "", warning, "", "warning"))
+    return [results[i] for i in range(len(sources))]
+
+
+def load_content(project: Path, config: SiteConfig, use_cache: bool = False, jobs: int = 1,
+                 notes: Optional[list[Problem]] = None) -> Loaded:
+    """Read every content file, people and assets under the site's content folder.
+
+    With `use_cache`, unchanged files come from .rethink-cache/ (modelcache.py); the rest are parsed on
+    up to `jobs` cores (0 = all). Warnings about the cache go to `notes`.
+    """
     content = project / config.content_dir
     problems: list[Problem] = []
     people = load_people(content / "people.yaml", project, problems)
+    context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}}
+    listed: list[tuple[str, list[Problem], list[Path]]] = []
+    for kind in KINDS:
+        walk_problems: list[Problem] = []
+        listed.append((kind, walk_problems, walk(content / kind, project, walk_problems)))
+    sources = [SourceFile(kind, path, relative_name(path, project))
+               for kind, _, paths in listed for path in paths if is_markdown(path)]
     lines: dict[str, dict] = {}
-    context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}, "lines": lines}
     items: dict[str, tuple[Content, ...]] = {}
     invalid: list[FailedFile] = []
-    for kind in KINDS:
-        found = []
-        for path in walk(content / kind, project, problems):
-            if path.suffix.lower() not in (".md", ".markdown"):
-                problems.append(Problem(relative_name(path, project), 1, "",
-                                        f"not a Markdown file; only .md files belong in {kind}/",
-                                        "put downloads and images in content/assets/", "warning"))
-                continue
-            item, found_problems, failed = read_item(path, kind, project, context)
-            problems.extend(found_problems)
-            if item is not None:
-                found.append(item)
-            if failed is not None:
-                invalid.append(failed)
-        items[kind] = tuple(found)
+    with modelcache.paused_gc():  # tens of thousands of long-lived objects: collecting finds nothing
+        results = iter(zip(sources, parse_all(sources, context, config.timezone, project, use_cache, jobs,
+                                              notes if notes is not None else [])))
+        for kind, walk_problems, paths in listed:
+            problems.extend(walk_problems)
+            found = []
+            for path in paths:
+                if not is_markdown(path):
+                    problems.append(Problem(relative_name(path, project), 1, "",
+                                            f"not a Markdown file; only .md files belong in {kind}/",
+                                            "put downloads and images in content/assets/", "warning"))
+                    continue
+                source, result = next(results)
+                if result.lines is not None:
+                    lines[source.name] = result.lines
+                problems.extend(result.problems)
+                if result.item is not None:
+                    found.append(result.item)
+                if result.failed is not None:
+                    invalid.append(result.failed)
+            items[kind] = tuple(found)
     assets_dir = content / "assets"
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
                    for p in walk(assets_dir, project, problems))

@@ -1,0 +1,181 @@
+"""The persistent content cache in .rethink-cache/: each file's parse and validation result, keyed by its bytes."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import json
+import pickle
+import sqlite3
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import pydantic
+import yaml
+
+from reThink_site.cache import CACHE_DIR, package_fingerprint
+
+MODELS_FILE = "models.sqlite"
+FORMAT = "rethink-model-cache/1"
+
+# Everything a cached result may name: the models, problems, dates and zones. Anything else is refused,
+# so a planted cache file cannot run code.
+ALLOWED_GLOBALS = frozenset({
+    *(("reThink_site.models", name) for name in
+      ("Event", "Summary", "Insight", "Newsletter", "Page", "Person", "Location", "Link", "Image")),
+    ("reThink_site.errors", "Problem"),
+    ("reThink_site.loader", "FailedFile"),
+    ("reThink_site.loader", "FileResult"),
+    ("reThink_site.modelcache", "zone_by_key"),
+    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timedelta"), ("datetime", "timezone"),
+})
+
+
+def zone_by_key(key: str) -> Any:
+    """Rebuild a cached zone as the shared ZoneInfo instance a fresh parse would use."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(key)
+
+
+def _reduce_zone(zone: Any) -> tuple:
+    """Pickle a ZoneInfo by its key through zone_by_key, not through builtins.getattr."""
+    return zone_by_key, (zone.key,)
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle a parse result in the cache's format (zones by key)."""
+    from zoneinfo import ZoneInfo
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {ZoneInfo: _reduce_zone}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """An unpickler that resolves only the names a parse result can hold."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED_GLOBALS:
+            raise pickle.UnpicklingError(f"unexpected name {module}.{name}")
+        return super().find_class(module, name)
+
+
+def loads(blob: bytes) -> Any:
+    """Unpickle a cached parse result, refusing any name outside ALLOWED_GLOBALS."""
+    return _SafeUnpickler(io.BytesIO(blob)).load()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while thousands of objects are made that are all kept."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def context_hash(timezone: str, people: dict[str, dict]) -> str:
+    """Everything besides a file's bytes, kind and name that its validation depends on."""
+    versions = [package_fingerprint(), pydantic.VERSION, yaml.__version__, sys.version]
+    registry = json.dumps(list(people.items()), ensure_ascii=False, default=str)
+    return hashlib.sha256("\0".join([*versions, timezone, registry]).encode()).hexdigest()
+
+
+def entry_key(context: str, kind: str, name: str, raw: bytes) -> str:
+    """The cache key of one content file."""
+    digest = hashlib.sha256(f"{context}\0{kind}\0{name}\0".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+class CacheCorrupt(Exception):
+    """The content cache cannot be trusted and must be thrown away."""
+
+
+@dataclass(frozen=True)
+class ModelCache:
+    """An open content cache database; `warning` says why an old one was discarded, if it was."""
+
+    connection: sqlite3.Connection
+    warning: str = ""
+
+    def get_all(self) -> dict[str, bytes]:
+        """Every stored entry by key; an unreadable database raises CacheCorrupt."""
+        try:
+            rows = self.connection.execute("SELECT key, value FROM entries").fetchall()
+        except sqlite3.DatabaseError as err:
+            raise CacheCorrupt(str(err)) from None
+        if not all(isinstance(k, str) and isinstance(v, bytes) for k, v in rows):
+            raise CacheCorrupt("unexpected cache row")
+        return dict(rows)
+
+    def update(self, fresh: dict[str, bytes], stale: set[str]) -> None:
+        """Store the new entries and drop the ones this build no longer uses, in one transaction."""
+        with self.connection:
+            self.connection.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in sorted(stale)])
+            self.connection.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", sorted(fresh.items()))
+
+    def close(self) -> None:
+        """Close the database."""
+        self.connection.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if need be) the database and check its format marker."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
+        row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+        if row is None:
+            if connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0]:
+                raise CacheCorrupt("no format marker")
+            with connection:
+                connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        elif row[0] != FORMAT:
+            raise CacheCorrupt(f"format {row[0]!r}, expected {FORMAT!r}")
+        connection.commit()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def unreadable(err: Exception) -> str:
+    """The warning for a content cache that had to be thrown away."""
+    return f"{CACHE_DIR}/{MODELS_FILE}: the content cache was unreadable ({err}); discarded it"
+
+
+def open_cache(project: Path) -> Optional[ModelCache]:
+    """Open the content cache if the cache folder exists; a corrupt one is started afresh, with a warning."""
+    folder = project / CACHE_DIR
+    if not folder.is_dir():
+        return None  # only `build` creates the cache folder; `check` and friends leave the site alone
+    try:
+        return ModelCache(_connect(folder / MODELS_FILE))
+    except (sqlite3.DatabaseError, CacheCorrupt) as err:
+        warning = unreadable(err)
+    except OSError:
+        return None
+    try:
+        discard(project)
+        return ModelCache(_connect(folder / MODELS_FILE), warning)
+    except (sqlite3.DatabaseError, CacheCorrupt, OSError):
+        return ModelCache(_connect(Path(":memory:")), warning)
+
+
+def discard(project: Path) -> None:
+    """Delete the content cache's files (and only those: the body cache stays)."""
+    folder = project / CACHE_DIR
+    for name in (MODELS_FILE, MODELS_FILE + "-journal", MODELS_FILE + "-wal", MODELS_FILE + "-shm"):
+        (folder / name).unlink(missing_ok=True)

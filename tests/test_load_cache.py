@@ -1,0 +1,279 @@
+"""The content cache and parallel parsing must give exactly what a fresh, one-process load gives."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from reThink_site import loader
+from reThink_site.build import BuildOptions, build
+from reThink_site.cache import CACHE_DIR
+from reThink_site.config import load_config
+from reThink_site.errors import Problem
+from reThink_site.modelcache import MODELS_FILE
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import generate  # noqa: E402
+
+NOW = "2015-03-10T12:00"
+
+MIXED_FILES = {
+    "content/people.yaml": """
+        jane: {name: Jane Doe, role: Chair, url: "https://example.org/jane"}
+        sam: Sam Smith
+        """,
+    "content/events/2014-01-10-good.md": """
+        ---
+        title: A good event
+        start: 2014-01-10 18:00
+        end: 2014-01-10 20:00
+        chair: jane
+        speakers: [sam, {name: Guest, organisation: Somewhere}]
+        location: {name: Hall, city: Manchester}
+        tags: [a tag, another]
+        set_of_things: !!set {a, b}
+        blob: !!binary aGVsbG8=
+        ordered: !!omap [{x: 1}, {y: 2}]
+        stamp: 2014-01-10 10:00:00+02:00
+        nested: {when: 2014-01-01, list: [1, 2.5, true, null, .inf]}
+        ---
+        Body with a [link](https://example.com/).
+        """,
+    "content/events/2014-02-01-zoned.md": """
+        ---
+        title: Zoned
+        timezone: America/New_York
+        start: 2014-02-01 09:00
+        ---
+        Text.
+        """,
+    "content/events/2014-03-01-typo.md": """
+        ---
+        title: Typo
+        strat: 2014-03-01 10:00
+        ---
+        Missing start, misspelt.
+        """,
+    "content/insights/2014-04-01-bad-yaml.md": """
+        ---
+        title: [unclosed
+        date: 2014-04-01
+        ---
+        Body.
+        """,
+    "content/insights/2014-04-02-bad-date.md": """
+        ---
+        title: Bad date
+        slug: claimed-slug
+        date: "2014-13-45"
+        author: jane
+        ---
+        Body of a broken file.
+        """,
+    "content/insights/2014-04-03-warning.md": """
+        ---
+        title: Warned
+        date: 2014-04-03T10:00
+        sumary: misspelt summary
+        author: sam
+        ---
+        Body.
+        """,
+    "content/insights/notes.txt": "not markdown\n",
+    "content/insights/2014-04-04-latin1.md": b"---\ntitle: caf\xe9\ndate: 2014-04-04\n---\n",
+    "content/summaries/2014-01-11-good.md": """
+        ---
+        title: Summary
+        date: 2014-01-11
+        event: 2014-01-10-good
+        ---
+        Summary body.
+        """,
+    "content/pages/about.md": """
+        ---
+        title: About
+        menu: 1
+        ---
+        About us.
+        """,
+}
+
+
+def load(root: Path, **options) -> tuple[loader.Loaded, list[Problem]]:
+    """load_content on a site folder, with the notes it left."""
+    notes: list[Problem] = []
+    return loader.load_content(root, load_config(root / "site.yaml"), notes=notes, **options), notes
+
+
+def with_cache_folder(root: Path) -> Path:
+    (root / CACHE_DIR).mkdir(exist_ok=True)
+    return root
+
+
+def assert_same(fresh: loader.Loaded, other: loader.Loaded) -> None:
+    """Equal in every field, and in the same order."""
+    assert other == fresh
+    assert list(other.lines) == list(fresh.lines)
+    assert [[i.source_path for i in items] for items in other.items.values()] == \
+        [[i.source_path for i in items] for items in fresh.items.values()]
+    for kind, items in fresh.items.items():
+        for mine, theirs in zip(items, other.items[kind]):
+            assert type(mine) is type(theirs) and mine.model_dump() == theirs.model_dump()
+            assert mine.extra == theirs.extra
+
+
+def parsed_names(monkeypatch) -> list[str]:
+    """Record which files are parsed afresh (in this process)."""
+    seen: list[str] = []
+    original = loader.read_source
+
+    def recording(raw, kind, name, stem, context):
+        seen.append(name)
+        return original(raw, kind, name, stem, context)
+
+    monkeypatch.setattr(loader, "read_source", recording)
+    return seen
+
+
+def stored_rows(root: Path) -> int:
+    with sqlite3.connect(root / CACHE_DIR / MODELS_FILE) as connection:
+        count = connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    connection.close()
+    return count
+
+
+def test_cached_loads_of_the_real_site_equal_a_fresh_load(copy_real_site: Path, monkeypatch) -> None:
+    root = with_cache_folder(copy_real_site)
+    fresh, _ = load(root)
+    cold, cold_notes = load(root, use_cache=True)
+    seen = parsed_names(monkeypatch)
+    warm, warm_notes = load(root, use_cache=True)
+    assert_same(fresh, cold)
+    assert_same(fresh, warm)
+    assert seen == [] and not cold_notes and not warm_notes  # the warm load parsed nothing
+    assert stored_rows(root) == sum(len(v) for v in fresh.items.values()) + len(fresh.invalid)
+
+
+def test_a_site_with_invalid_files_and_warnings_loads_the_same_from_the_cache(make_site, monkeypatch) -> None:
+    root = with_cache_folder(make_site(MIXED_FILES))
+    fresh, _ = load(root)
+    assert fresh.invalid and any(p.is_error for p in fresh.problems)
+    assert any(p.severity == "warning" for p in fresh.problems)
+    assert {f.slug for f in fresh.invalid} >= {"claimed-slug"}
+    cold, _ = load(root, use_cache=True)
+    seen = parsed_names(monkeypatch)
+    warm, notes = load(root, use_cache=True)
+    assert_same(fresh, cold)
+    assert_same(fresh, warm)
+    assert seen == [] and notes == []
+
+
+def test_parallel_and_cached_loads_of_a_corpus_equal_a_one_process_load(tmp_path: Path, monkeypatch) -> None:
+    root = with_cache_folder(generate(tmp_path / "corpus", 240, seed=5))
+    fresh, _ = load(root, jobs=1)
+    monkeypatch.setattr(loader, "MIN_FILES_PER_WORKER", 16)  # so 240 files use both workers
+    assert_same(fresh, load(root, jobs=2)[0])
+    assert_same(fresh, load(root, use_cache=True, jobs=2)[0])
+    seen = parsed_names(monkeypatch)
+    assert_same(fresh, load(root, use_cache=True, jobs=2)[0])
+    assert seen == []
+
+
+def test_an_edited_file_is_read_again_and_only_it(make_site, monkeypatch) -> None:
+    root = with_cache_folder(make_site(MIXED_FILES))
+    load(root, use_cache=True)
+    path = root / "content/pages/about.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: About", "title: About us"), encoding="utf-8")
+    (root / "content/insights/2014-04-03-warning.md").unlink()
+    seen = parsed_names(monkeypatch)
+    cached, _ = load(root, use_cache=True)
+    assert seen == ["content/pages/about.md"]
+    assert cached.items["pages"][0].title == "About us"
+    assert_same(load(root)[0], cached)
+    assert stored_rows(root) == 8  # the deleted file's entry is gone, the edited one replaced
+
+
+@pytest.mark.parametrize("change", ["people", "timezone"])
+def test_a_changed_people_registry_or_timezone_reads_everything_again(make_site, monkeypatch, change) -> None:
+    root = with_cache_folder(make_site(MIXED_FILES))
+    load(root, use_cache=True)
+    if change == "people":
+        people = root / "content/people.yaml"
+        people.write_text(people.read_text(encoding="utf-8").replace("Jane Doe", "Jane Roe"), encoding="utf-8")
+    else:
+        (root / "site.yaml").write_text((root / "site.yaml").read_text(encoding="utf-8")
+                                        + "timezone: Asia/Tokyo\n", encoding="utf-8")
+    seen = parsed_names(monkeypatch)
+    cached, _ = load(root, use_cache=True)
+    assert len(seen) == 9  # every Markdown file
+    fresh, _ = load(root)
+    assert_same(fresh, cached)
+    event = fresh.items["events"][0]
+    if change == "people":
+        assert event.chair.name == "Jane Roe"
+    else:
+        assert str(event.start.tzinfo) == "Asia/Tokyo"
+
+
+class Planted:
+    """Unpickles into a call of os.system: a cache file must never be able to run code."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign format", "bad row", "planted code"])
+def test_a_corrupt_cache_is_discarded_with_a_warning_and_the_build_succeeds(copy_real_site: Path, tmp_path: Path,
+                                                                          damage: str) -> None:
+    root = copy_real_site
+    options = dict(now=NOW, jobs=1, search=False)
+    build(BuildOptions(project=root, output=root / "output", **options))
+    database = root / CACHE_DIR / MODELS_FILE
+    marker = tmp_path / "ran"
+    if damage == "garbage":
+        database.write_bytes(b"this is not a database" * 100)
+    else:
+        with sqlite3.connect(database) as connection:
+            if damage == "foreign format":
+                connection.execute("UPDATE meta SET value = 'someone-else/9' WHERE name = 'format'")
+            elif damage == "bad row":
+                connection.execute("UPDATE entries SET value = ?", (b"\x80\x05not a pickle",))
+            else:
+                connection.execute("UPDATE entries SET value = ?", (pickle.dumps(Planted(marker)),))
+        connection.close()
+    page = root / "content/pages/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # no early stop
+    report = build(BuildOptions(project=root, output=root / "output", **options))
+    assert any(w.path == CACHE_DIR and MODELS_FILE in w.message and "discarded" in w.message
+               for w in report.warnings)
+    assert not marker.exists()
+    clean = build(BuildOptions(project=root, output=tmp_path / "clean", cache=False, **options))
+    assert not any("discarded" in w.message for w in clean.warnings)
+    assert_same(load(root)[0], load(root, use_cache=True)[0])  # the cache was rebuilt and is good again
+
+
+def test_no_cache_neither_reads_nor_writes_the_content_cache(make_site, tmp_path: Path) -> None:
+    valid = {k: v for k, v in MIXED_FILES.items() if not any(w in k for w in ("bad", "typo", "latin1"))}
+    root = make_site(valid)
+    build(BuildOptions(project=root, output=tmp_path / "out", now=NOW, jobs=1, search=False, cache=False))
+    assert not (root / CACHE_DIR / MODELS_FILE).exists()
+    with_cache_folder(root)
+    (root / CACHE_DIR / MODELS_FILE).write_bytes(b"garbage")
+    loaded, notes = load(root, use_cache=False)
+    assert notes == [] and (root / CACHE_DIR / MODELS_FILE).read_bytes() == b"garbage"
+    assert_same(load(root)[0], loaded)
+
+
+def test_without_a_cache_folder_nothing_is_written(make_site) -> None:
+    root = make_site(MIXED_FILES)
+    load(root, use_cache=True)
+    assert not (root / CACHE_DIR).exists()  # `check` and friends leave the site alone

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from pydantic import ValidationError
 
@@ -54,29 +54,73 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+class FoundFile(NamedTuple):
+    """A file walk found: its path, its name relative to the project (as relative_name gives it), its own name."""
+
+    path: str
+    name: str
+    filename: str
+
+    @property
+    def suffix(self) -> str:
+        """As Path.suffix."""
+        dot = self.filename.rfind(".")
+        return self.filename[dot:] if 0 < dot < len(self.filename) - 1 else ""
+
+    @property
+    def stem(self) -> str:
+        """As Path.stem."""
+        dot = self.filename.rfind(".")
+        return self.filename[:dot] if 0 < dot < len(self.filename) - 1 else self.filename
+
+    @property
+    def is_markdown(self) -> bool:
+        """Only Markdown files are content; anything else in a kind's folder is a warning."""
+        return self.suffix.lower() in (".md", ".markdown")
+
+
 def walk(folder: Path, project: Path, problems: list[Problem]) -> list[Path]:
     """List files under folder in a stable order, refusing links that leave the project."""
-    found: list[Path] = []
-    if not folder.is_dir():
-        return found
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath)
-        for name in list(dirnames):
-            if (base / name).is_symlink() and not _inside(base / name, project):
-                problems.append(Problem(relative_name(base / name, project), 1, "",
-                                        "symbolic link points outside the project; refused"))
-                dirnames.remove(name)
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            path = base / name
-            if path.is_symlink() and not _inside(path, project):
-                problems.append(Problem(relative_name(path, project), 1, "",
-                                        "symbolic link points outside the project; refused"))
-                continue
-            found.append(path)
+    return [Path(found.path) for found in walk_found(folder, project, problems)]
+
+
+def walk_found(folder: Path, project: Path, problems: list[Problem]) -> list[FoundFile]:
+    """walk, without making Path objects, and with each file's name relative to the project."""
+    found: list[FoundFile] = []
+    if folder.is_dir():
+        _scan(str(folder), relative_name(folder, project), project, problems, found)
     return found
+
+
+def _scan(folder: str, name: str, project: Path, problems: list[Problem], found: list[FoundFile]) -> None:
+    """One folder of walk_named, in os.walk's top-down order: its files sorted, then its sub-folders."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError:
+        return  # as os.walk: an unreadable folder is skipped
+    folders, files = [], []
+    for entry in listed:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (folders if is_dir else files).append(entry)
+    descend = []
+    for entry in sorted((e for e in folders if not e.name.startswith(".")), key=lambda e: e.name):
+        if not entry.is_symlink():
+            descend.append(entry)
+        elif not _inside(Path(entry.path), project):
+            problems.append(Problem(f"{name}/{entry.name}", 1, "", "symbolic link points outside the project; refused"))
+    for entry in sorted(files, key=lambda e: e.name):
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue
+        if entry.is_symlink() and not _inside(Path(entry.path), project):
+            problems.append(Problem(f"{name}/{entry.name}", 1, "", "symbolic link points outside the project; refused"))
+            continue
+        found.append(FoundFile(entry.path, f"{name}/{entry.name}", entry.name))
+    for entry in descend:
+        _scan(entry.path, f"{name}/{entry.name}", project, problems, found)
 
 
 def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str, Person]:
@@ -192,28 +236,21 @@ def read_item(path: Path, kind: str, project: Path,
     return result.item, list(result.problems), result.failed
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A Markdown file to load: its kind, where it is, and its name relative to the project."""
+class SourceFile(NamedTuple):
+    """A Markdown file to load and its kind."""
 
     kind: str
-    path: Path
-    name: str
-
-
-def is_markdown(path: Path) -> bool:
-    """Only Markdown files are content; anything else in a kind's folder is a warning."""
-    return path.suffix.lower() in (".md", ".markdown")
+    file: FoundFile
 
 
 def parse_file(source: SourceFile, raw: Optional[bytes], context: dict) -> FileResult:
     """Read (unless already read) and parse one file."""
     if raw is None:
         try:
-            raw = source.path.read_bytes()
+            raw = read_bytes(source.file.path)
         except OSError as err:
-            return unreadable_file(source.kind, source.name, source.path.stem, err)
-    return read_source(raw, source.kind, source.name, source.path.stem, context)
+            return unreadable_file(source.kind, source.file.name, source.file.stem, err)
+    return read_source(raw, source.kind, source.file.name, source.file.stem, context)
 
 
 def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: dict,
@@ -226,7 +263,21 @@ def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: 
         return result if os.getpid() == parent else modelcache.dumps(result)  # workers send pickles
 
     found = fork_map(parse_one, range(len(sources)), jobs, MIN_FILES_PER_WORKER)
-    return [(modelcache.loads(out), out) if isinstance(out, bytes) else (out, None) for out in found]
+    loads = modelcache.decoder()
+    return [(loads(out), out) if isinstance(out, bytes) else (out, None) for out in found]
+
+
+def read_bytes(path: str) -> bytes:
+    """A file's bytes, with fewer system calls and objects than Path.read_bytes."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(descriptor).st_size + 1
+        chunks = []
+        while chunk := os.read(descriptor, size):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def read_all(sources: list[SourceFile]) -> tuple[list[Optional[bytes]], dict[int, FileResult]]:
@@ -235,10 +286,10 @@ def read_all(sources: list[SourceFile]) -> tuple[list[Optional[bytes]], dict[int
     failed: dict[int, FileResult] = {}
     for index, source in enumerate(sources):
         try:
-            raws.append(source.path.read_bytes())
+            raws.append(read_bytes(source.file.path))
         except OSError as err:
             raws.append(None)
-            failed[index] = unreadable_file(source.kind, source.name, source.path.stem, err)
+            failed[index] = unreadable_file(source.kind, source.file.name, source.file.stem, err)
     return raws, failed
 
 
@@ -246,10 +297,11 @@ def cached_results(opened: modelcache.ModelCache, keys: dict[int, str]) -> tuple
     """The results stored for these keys, and every stored key; a damaged entry raises CacheCorrupt."""
     stored = opened.get_all()
     found: dict[int, FileResult] = {}
+    loads = modelcache.decoder()
     for index, key in keys.items():
         if key in stored:
             try:
-                result = modelcache.loads(stored[key])
+                result = loads(stored[key])
             except Exception as err:  # noqa: BLE001 (a damaged pickle can fail in many ways)
                 raise modelcache.CacheCorrupt(f"bad entry: {err}") from None
             if not isinstance(result, FileResult):
@@ -267,7 +319,7 @@ def parse_all(sources: list[SourceFile], context: dict, timezone: str, project: 
     warning = opened.warning
     raws, results = read_all(sources)
     shared = modelcache.context_hash(timezone, context["people"])
-    keys = {i: modelcache.entry_key(shared, s.kind, s.name, raws[i]) for i, s in enumerate(sources)
+    keys = {i: modelcache.entry_key(shared, s.kind, s.file.name, raws[i]) for i, s in enumerate(sources)
             if raws[i] is not None}
     try:
         found, stored = cached_results(opened, keys)
@@ -307,30 +359,29 @@ def load_content(project: Path, config: SiteConfig, use_cache: bool = False, job
     problems: list[Problem] = []
     people = load_people(content / "people.yaml", project, problems)
     context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}}
-    listed: list[tuple[str, list[Problem], list[Path]]] = []
+    listed: list[tuple[str, list[Problem], list[FoundFile]]] = []
     for kind in KINDS:
         walk_problems: list[Problem] = []
-        listed.append((kind, walk_problems, walk(content / kind, project, walk_problems)))
-    sources = [SourceFile(kind, path, relative_name(path, project))
-               for kind, _, paths in listed for path in paths if is_markdown(path)]
+        listed.append((kind, walk_problems, walk_found(content / kind, project, walk_problems)))
+    sources = [SourceFile(kind, found) for kind, _, files in listed for found in files if found.is_markdown]
     lines: dict[str, dict] = {}
     items: dict[str, tuple[Content, ...]] = {}
     invalid: list[FailedFile] = []
     with modelcache.paused_gc():  # tens of thousands of long-lived objects: collecting finds nothing
         results = iter(zip(sources, parse_all(sources, context, config.timezone, project, use_cache, jobs,
                                               notes if notes is not None else [])))
-        for kind, walk_problems, paths in listed:
+        for kind, walk_problems, files in listed:
             problems.extend(walk_problems)
             found = []
-            for path in paths:
-                if not is_markdown(path):
-                    problems.append(Problem(relative_name(path, project), 1, "",
+            for found_file in files:
+                if not found_file.is_markdown:
+                    problems.append(Problem(found_file.name, 1, "",
                                             f"not a Markdown file; only .md files belong in {kind}/",
                                             "put downloads and images in content/assets/", "warning"))
                     continue
                 source, result = next(results)
                 if result.lines is not None:
-                    lines[source.name] = result.lines
+                    lines[source.file.name] = result.lines
                 problems.extend(result.problems)
                 if result.item is not None:
                     found.append(result.item)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib
 import io
 import json
 import pickle
@@ -12,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pydantic
 import yaml
@@ -58,18 +59,18 @@ def dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    """An unpickler that resolves only the names a parse result can hold."""
+def decoder() -> Callable[[bytes], Any]:
+    """A loads() for cached results: resolves only ALLOWED_GLOBALS (looked up once), refusing any other name."""
+    resolved = {(module, name): getattr(importlib.import_module(module), name) for module, name in ALLOWED_GLOBALS}
 
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in ALLOWED_GLOBALS:
-            raise pickle.UnpicklingError(f"unexpected name {module}.{name}")
-        return super().find_class(module, name)
+    class SafeUnpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            try:
+                return resolved[(module, name)]
+            except KeyError:
+                raise pickle.UnpicklingError(f"unexpected name {module}.{name}") from None
 
-
-def loads(blob: bytes) -> Any:
-    """Unpickle a cached parse result, refusing any name outside ALLOWED_GLOBALS."""
-    return _SafeUnpickler(io.BytesIO(blob)).load()
+    return lambda blob: SafeUnpickler(io.BytesIO(blob)).load()
 
 
 @contextmanager
@@ -134,6 +135,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     """Open (creating if need be) the database and check its format marker."""
     connection = sqlite3.connect(path)
     try:
+        connection.execute("PRAGMA synchronous = OFF")  # a cache: a torn write is caught on reading, not fsynced
         connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
         row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()

@@ -277,3 +277,63 @@ def test_without_a_cache_folder_nothing_is_written(make_site) -> None:
     root = make_site(MIXED_FILES)
     load(root, use_cache=True)
     assert not (root / CACHE_DIR).exists()  # `check` and friends leave the site alone
+
+
+def reference_walk(folder: Path, project: Path, problems: list[Problem]) -> list[Path]:
+    """The os.walk-based walk the faster one replaced: the order and refusals to keep."""
+    import os
+    from reThink_site.errors import relative_name
+
+    def inside(path: Path) -> bool:
+        try:
+            path.resolve().relative_to(project.resolve())
+            return True
+        except (ValueError, OSError, RuntimeError):
+            return False
+
+    found: list[Path] = []
+    if not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for name in list(dirnames):
+            if (base / name).is_symlink() and not inside(base / name):
+                problems.append(Problem(relative_name(base / name, project), 1, "",
+                                        "symbolic link points outside the project; refused"))
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            if (base / name).is_symlink() and not inside(base / name):
+                problems.append(Problem(relative_name(base / name, project), 1, "",
+                                        "symbolic link points outside the project; refused"))
+                continue
+            found.append(base / name)
+    return found
+
+
+def test_the_walk_finds_the_same_files_in_the_same_order_as_os_walk(tmp_path: Path) -> None:
+    project, outside = tmp_path / "site", tmp_path / "elsewhere"
+    folder = project / "content" / "insights"
+    for rel in ["b.md", "a.md", "Z.md", ".hidden.md", "backup.md~", "notes.txt", "sub/c.md", "sub/deeper/d.md",
+                "a-sub/e.md", ".git/f.md", "x.MARKDOWN", "x..md", "noext", "trailing."]:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text("x", encoding="utf-8")
+    (outside / "inner").mkdir(parents=True)
+    (outside / "secret.md").write_text("x", encoding="utf-8")
+    (folder / "leak.md").symlink_to(outside / "secret.md")
+    (folder / "leakdir").symlink_to(outside / "inner")
+    (folder / "same.md").symlink_to(folder / "a.md")
+    (folder / "samedir").symlink_to(folder / "sub")
+    (folder / "broken.md").symlink_to(project / "missing.md")
+    mine: list[Problem] = []
+    theirs: list[Problem] = []
+    found = loader.walk(folder, project, mine)
+    assert found == reference_walk(folder, project, theirs) and mine == theirs
+    assert len(mine) == 2 and len(found) == 13
+    assert [f.name for f in loader.walk_found(folder, project, [])] == \
+        [p.relative_to(project).as_posix() for p in found]
+    assert [f.stem for f in loader.walk_found(folder, project, [])] == [p.stem for p in found]
+    assert [f.is_markdown for f in loader.walk_found(folder, project, [])] == \
+        [p.suffix.lower() in (".md", ".markdown") for p in found]

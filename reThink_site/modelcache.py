@@ -95,7 +95,9 @@ def paused_gc() -> Iterator[None]:
 
 def context_hash(timezone: str, people: dict[str, dict]) -> str:
     """Everything besides a file's bytes, kind and name that its validation depends on."""
-    versions = [package_fingerprint(), pydantic.VERSION, yaml.__version__, sys.version]
+    from reThink_site.frontmatter import BaseLoader  # the C or the Python YAML loader: their messages differ
+
+    versions = [package_fingerprint(), pydantic.VERSION, yaml.__version__, BaseLoader.__name__, sys.version]
     registry = json.dumps(list(people.items()), ensure_ascii=False, default=str)
     return hashlib.sha256("\0".join([*versions, timezone, registry]).encode()).hexdigest()
 

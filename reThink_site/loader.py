@@ -181,13 +181,28 @@ def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: 
     """Parse files on up to `jobs` cores: each result, and its pickle when it came from a worker."""
     parent = os.getpid()
 
-    def parse_one(index: int) -> FileResult | bytes:
+    def parse_one(index: int) -> FileResult | bytes | None:
         result = parse_file(sources[index], raws[index], context)
-        return result if os.getpid() == parent else modelcache.dumps(result)  # workers send pickles
+        if os.getpid() == parent:
+            return result
+        try:
+            return modelcache.dumps(result)  # workers send pickles
+        except modelcache.NotExact:
+            return None  # the parent parses this one itself
 
     found = fork_map(parse_one, range(len(sources)), jobs, MIN_FILES_PER_WORKER)
     loads = modelcache.decoder()
-    return [(loads(out), out) if isinstance(out, bytes) else (out, None) for out in found]
+    return [(loads(out), out) if isinstance(out, bytes)
+            else (out, None) if out is not None
+            else (parse_file(sources[index], raws[index], context), None) for index, out in enumerate(found)]
+
+
+def stored_form(result: FileResult) -> Optional[bytes]:
+    """A result's pickle for the cache, or None when it would not come back exact."""
+    try:
+        return modelcache.dumps(result)
+    except modelcache.NotExact:
+        return None
 
 
 def read_all(sources: list[SourceFile]) -> tuple[list[Optional[bytes]], dict[int, FileResult]]:
@@ -244,7 +259,9 @@ def parse_all(sources: list[SourceFile], context: dict, timezone: str, project: 
     for index, (result, blob) in zip(todo, parse_many([sources[i] for i in todo], [raws[i] for i in todo],
                                                       context, jobs)):
         results[index] = result
-        fresh[keys[index]] = blob if blob is not None else modelcache.dumps(result)
+        blob = blob if blob is not None else stored_form(result)
+        if blob is not None:
+            fresh[keys[index]] = blob
     stale = stored - set(keys.values())
     try:
         if opened is not None and (fresh or stale):

@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import pydantic
 import yaml
@@ -21,7 +21,7 @@ import yaml
 from reThink_site.cache import CACHE_DIR, package_fingerprint
 
 MODELS_FILE = "models.sqlite"
-FORMAT = "rethink-model-cache/1"
+FORMAT = "rethink-model-cache/2"
 
 # Everything a cached result may name: the models, problems, dates and zones. Anything else is refused,
 # so a planted cache file cannot run code.
@@ -31,7 +31,7 @@ ALLOWED_GLOBALS = frozenset({
     ("reThink_site.errors", "Problem"),
     ("reThink_site.loader", "FailedFile"),
     ("reThink_site.loader", "FileResult"),
-    ("reThink_site.modelcache", "zone_by_key"),
+    ("reThink_site.modelcache", "zone_by_key"), ("reThink_site.modelcache", "rebuild_model"),
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timedelta"), ("datetime", "timezone"),
 })
 
@@ -48,13 +48,54 @@ def _reduce_zone(zone: Any) -> tuple:
     return zone_by_key, (zone.key,)
 
 
+class NotExact(Exception):
+    """A value whose pickle would not unpickle into an exact copy (its field set would iterate differently)."""
+
+
+def _ordered(items: Iterable[str]) -> set:
+    """A set filled in the given order, as pydantic fills a model's field set."""
+    filled: set = set()
+    for item in items:
+        filled.add(item)
+    return filled
+
+
+def _reduce_model(model: Any) -> tuple:
+    """Pickle a model with its field set as the insertion order that recreates the set's iteration order.
+
+    A plain pickle refills the set in iteration order, which can iterate differently; the page memo
+    pickles models, so a cached model must pickle to the same bytes as a fresh one.
+    """
+    fields_set = model.__pydantic_fields_set__
+    extra = model.__pydantic_extra__
+    own = {name: name for name in fields_set}  # the set's own string objects, keeping pickle's sharing
+    order = tuple(own[name] for name in (*type(model).model_fields, *(extra or ())) if name in own)
+    if len(order) != len(fields_set) or list(_ordered(order)) != list(fields_set):
+        raise NotExact(type(model).__name__)
+    return rebuild_model, (type(model), model.__dict__, extra, order, model.__pydantic_private__)
+
+
+def rebuild_model(cls: type, values: dict, extra: Optional[dict], order: tuple, private: Any) -> Any:
+    """Unpickle a model exactly: its values, extra fields, and field set refilled in pydantic's order."""
+    if not (isinstance(cls, type) and issubclass(cls, pydantic.BaseModel) and isinstance(values, dict)):
+        raise pickle.UnpicklingError("not a model")
+    model = cls.__new__(cls)
+    for name, value in (("__dict__", values), ("__pydantic_extra__", extra),
+                        ("__pydantic_fields_set__", _ordered(order)), ("__pydantic_private__", private)):
+        object.__setattr__(model, name, value)
+    return model
+
+
 def dumps(value: Any) -> bytes:
-    """Pickle a parse result in the cache's format (zones by key)."""
+    """Pickle a parse result in the cache's format (zones by key, models exactly); NotExact if it cannot be."""
     from zoneinfo import ZoneInfo
+
+    from reThink_site.models import KINDS, Image, Link, Location, Person
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {ZoneInfo: _reduce_zone}
+    pickler.dispatch_table = {ZoneInfo: _reduce_zone, **{cls: _reduce_model for cls in (
+        *KINDS.values(), Person, Location, Link, Image)}}
     pickler.dump(value)
     return buffer.getvalue()
 

@@ -57,7 +57,7 @@ def walk_found(folder: Path, project: Path, problems: list[Problem]) -> list[Fou
 
 
 def _scan(folder: str, name: str, project: Path, problems: list[Problem], found: list[FoundFile]) -> None:
-    """One folder of walk_named, in os.walk's top-down order: its files sorted, then its sub-folders."""
+    """One folder of walk_found, in os.walk's top-down order: its files sorted, then its sub-folders."""
     try:
         with os.scandir(folder) as entries:
             listed = list(entries)

@@ -277,11 +277,9 @@ def parse_all(sources: list[SourceFile], context: dict, timezone: str, project: 
 
 def load_content(project: Path, config: SiteConfig, use_cache: bool = False, jobs: int = 1,
                  notes: Optional[list[Problem]] = None) -> Loaded:
-    """Read every content file, people and assets under the site's content folder.
-
-    With `use_cache`, unchanged files come from .rethink-cache/ (modelcache.py); the rest are parsed on
-    up to `jobs` cores (0 = all). Warnings about the cache go to `notes`.
-    """
+    """Read every content file, people and assets under the site's content folder."""
+    # With use_cache, unchanged files come from .rethink-cache/ (modelcache.py); the rest are parsed on up to
+    # `jobs` cores (0 = one per core). Warnings about the cache go to `notes`, never into the problems.
     content = project / config.content_dir
     problems: list[Problem] = []
     people = load_people(content / "people.yaml", project, problems)

@@ -61,11 +61,9 @@ def _ordered(items: Iterable[str]) -> set:
 
 
 def _reduce_model(model: Any) -> tuple:
-    """Pickle a model with its field set as the insertion order that recreates the set's iteration order.
-
-    A plain pickle refills the set in iteration order, which can iterate differently; the page memo
-    pickles models, so a cached model must pickle to the same bytes as a fresh one.
-    """
+    """Pickle a model with its field set as the insertion order that recreates its iteration order."""
+    # A plain pickle refills the set in iteration order, which can then iterate differently; the page memo
+    # keys pages by pickled models, so a cached model must pickle to the same bytes as a fresh one.
     fields_set = model.__pydantic_fields_set__
     extra = model.__pydantic_extra__
     own = {name: name for name in fields_set}  # the set's own string objects, keeping pickle's sharing
@@ -116,12 +114,10 @@ def decoder() -> Callable[[bytes], Any]:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while thousands of long-lived objects are made, then file them as old.
-
-    Young objects are scanned by every young-generation collection; moving the loaded content straight
-    to the oldest generation (freeze then unfreeze, two list splices) skips those scans. Nothing is kept
-    from being collected: only when, never whether.
-    """
+    """Pause the cycle collector while thousands of long-lived objects are made, then file them as old."""
+    # Young objects are scanned by every young-generation collection; moving the loaded content straight to
+    # the oldest generation (freeze then unfreeze: two list splices) skips those scans. Nothing is kept from
+    # being collected: this changes only when, never whether.
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 import jinja2
 import jinja2.meta
+from pydantic import BaseModel
 
 from reThink_site import cache, treestate, writer
 from reThink_site.index import Entry, Site
@@ -84,14 +85,34 @@ def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
     elif callable(value) and hasattr(value, "__self__"):  # a Site method: pure code, in the package digest
         digest.update(b"M" + value.__qualname__.encode())
     else:
-        digest.update(b"P" + pickle.dumps(value, 4))
+        digest.update(b"P" + stable_bytes(value))
+
+
+def _plain(value: Any) -> Any:
+    """The value as nested tuples that pickle the same in every process (sets sorted, models unpacked)."""
+    if isinstance(value, BaseModel):
+        extra = value.__pydantic_extra__ or {}
+        return (type(value).__qualname__, tuple((k, _plain(v)) for k, v in value.__dict__.items()),
+                tuple((k, _plain(v)) for k, v in extra.items()))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_plain(v)) for v in value)))
+    if isinstance(value, Mapping):
+        return ("map", tuple((_plain(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def stable_bytes(value: Any) -> bytes:
+    """Pickled bytes that depend only on the value, not on this process's string hashing."""
+    return pickle.dumps(_plain(value), 4)
 
 
 def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
     """A digest of everything a template can read from an entry (its item, URL, HTML, summary)."""
     key = id(entry)
     if key not in entry_prints:
-        data = pickle.dumps((entry.kind, entry.url, entry.html, entry.summary, entry.ids, entry.item), 4)
+        data = stable_bytes((entry.kind, entry.url, entry.html, entry.summary, entry.ids, entry.item))
         entry_prints[key] = hashlib.sha256(data).digest()
     return entry_prints[key]
 
@@ -117,9 +138,9 @@ def theme_print(env: jinja2.Environment, site: Site, package: str) -> str:
             except jinja2.TemplateSyntaxError:
                 used = set(CLOCK_GLOBALS)  # it fails when rendered anyway; never reuse around it
             clock = clock or bool(used & set(CLOCK_GLOBALS))
-    digest.update(pickle.dumps(site.config, 4))
+    digest.update(stable_bytes(site.config))
     if clock:
-        digest.update(pickle.dumps(site.now, 4))
+        digest.update(stable_bytes(site.now))
     return digest.hexdigest()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _encode_string
 import traceback
 from datetime import date, datetime
 from pathlib import Path
@@ -48,9 +49,41 @@ def format_date(value: Any, style: str = "long") -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+class _NotPlainJson(Exception):
+    """A value the fast encoder leaves to the json module (non-string keys, other types)."""
+
+
+def _indented_json(value: Any, depth: int = 0) -> str:
+    """`json.dumps(indent=1, sort_keys=True, ensure_ascii=False)` for plain data, without its slow generators."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else ("true" if value else "false")
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        if not all(type(key) is str for key in value):
+            raise _NotPlainJson
+        inner = "\n" + " " * (depth + 1)
+        items = [_encode_string(key) + ": " + _indented_json(value[key], depth + 1) for key in sorted(value)]
+        return "{" + inner + ("," + inner).join(items) + "\n" + " " * depth + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (depth + 1)
+        return "[" + inner + ("," + inner).join(_indented_json(v, depth + 1) for v in value) + "\n" + " " * depth + "]"
+    raise _NotPlainJson
+
+
 def json_script(value: Any) -> Markup:
     """JSON safe inside a <script> element: no `</script>` or `<!--` can break out."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    try:
+        text = _indented_json(value)
+    except _NotPlainJson:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)

@@ -7,7 +7,7 @@ from json.encoder import encode_basestring as _encode_string
 import traceback
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -89,6 +89,25 @@ def json_script(value: Any) -> Markup:
     return Markup(text)
 
 
+_KEY_BY_VALUE = (int, str, bool, type(None))
+
+
+def remembering() -> Callable[..., Markup]:
+    """A per-build memo for pure macros: a card shown on many list pages is rendered once, not on each."""
+    memo: dict[tuple, tuple] = {}
+
+    def remembered(macro: Callable[..., Markup], *args: Any) -> Markup:
+        # a macro imported without context sees only its arguments and the build's globals, so equal
+        # arguments give equal markup; objects are keyed by identity and kept alive in the memo
+        key = (id(macro), *(a if type(a) in _KEY_BY_VALUE else id(a) for a in args))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = (macro, args, macro(*args))
+        return found[2]
+
+    return remembered
+
+
 def make_env(project: Path, site: Site) -> jinja2.Environment:
     """A strict, autoescaping environment with the site's filters and globals."""
     config = site.config
@@ -97,6 +116,7 @@ def make_env(project: Path, site: Site) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # one build never sees a template change; skips a stat() per template lookup
     )
     env.filters.update(
         url=lambda path: urls.prefixed(config.base_url, path),
@@ -110,7 +130,9 @@ def make_env(project: Path, site: Site) -> jinja2.Environment:
         event_jsonld=lambda entry: jsonld.event_data(entry, site),
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
-    env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date())
+    env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
+                       remembered=remembering())
+    env.tests["within"] = lambda url, prefix: url.startswith(prefix)  # a plain call, cheaper than a method call
     env.tests["datetime"] = lambda v: isinstance(v, datetime)
     env.tests["date"] = lambda v: isinstance(v, date) and not isinstance(v, datetime)
     return env

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import astuple, dataclass, field
 from datetime import datetime
@@ -11,22 +10,20 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagepool,
-                          pages, search, seo, timeparse)
+                          seo, timeparse)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
-from reThink_site.errors import ContentErrors, Problem, SiteError, UsageError
+from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
 from reThink_site.markup import (LinkContext, MarkdownRenderer, Rendered, first_paragraph, has_script,
                                  script_line)
 from reThink_site.models import KINDS, Content
 from reThink_site.outputs import OutputFile
+from reThink_site.publish import publish_site
 from reThink_site.render import make_env, theme_dirs
 from reThink_site.urls import base_path, content_url
 from reThink_site import writer
-
-
-BACKGROUND_REMOVAL_FILES = 2000  # from this size the old site is deleted after the build returns
 
 
 @dataclass(frozen=True)
@@ -226,7 +223,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     if failing(result.problems, options.strict):
         fastpath.forget(options.project)
         raise ContentErrors(result.problems)
-    publish_site(options, output, result)
+    publish_site(options.project / cache.CACHE_DIR, output, result.files, options.cache, options.search)
     paths = [f.path for f in result.files]
     report = BuildReport(
         pages=sum(p.endswith(".html") for p in paths),
@@ -236,24 +233,6 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         warnings=tuple(p for p in result.problems if not p.is_error) + result.notes)
     remember_build(options, key, roots, inputs, result, report)
     return report
-
-
-def publish_site(options: BuildOptions, output: Path, result: Plan) -> None:
-    """Write the planned files beside the output folder, index them, and swap them in atomically."""
-    staging = None
-    try:
-        writer.clean_leftovers(output)
-        staging = writer.staging_dir(output)
-        writer.write_tree(staging, result.files)
-        if options.search:
-            search.index_site(staging)
-        writer.publish(staging, output, background=len(result.files) >= BACKGROUND_REMOVAL_FILES)
-    except OSError as err:  # a read-only folder, a file in the way: a message, never a traceback
-        raise SiteError(f"cannot write the site to {output}: {err.strerror or err}; "
-                        "the previous site is left in place") from None
-    finally:
-        if staging is not None and staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def remember_build(options: BuildOptions, key: str, roots: list[Path], inputs: dict, result: Plan,

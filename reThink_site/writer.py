@@ -6,11 +6,13 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import posixpath
 import re
 import shutil
+import stat
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping, Optional
 
 from reThink_site.errors import SiteError, UsageError
 from reThink_site.outputs import OutputFile
@@ -87,65 +89,184 @@ def staging_dir(output: Path) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     path = output.parent / f"{STAGING_PREFIX}{output.name}-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
-    path.mkdir()
-    (path / MARKER).write_text("Built by rethink; the next build replaces this whole folder.\n", encoding="utf-8")
+    make_site_dir(path)
     return path
 
 
-def write_tree(root: Path, files: Iterable[OutputFile]) -> int:
-    """Write every output file under root; paths are checked to stay inside it."""
-    count = 0
-    resolved_root = root.resolve()
-    for item in files:
-        target = (root / item.path)
-        if ".." in Path(item.path).parts or Path(item.path).is_absolute() or \
-                resolved_root not in target.resolve().parents:
-            raise UsageError(f"refusing to write outside the output folder: {item.path}")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if item.source is not None:
-                shutil.copyfile(item.source, target)
+def make_site_dir(path: Path) -> None:
+    """Create an empty site folder holding only the marker that says the build made it."""
+    path.mkdir()
+    ensure_marker(path)
+
+
+def ensure_marker(path: Path) -> None:
+    """Write the marker that lets a later build replace this folder."""
+    marker = path / MARKER
+    if not marker.is_file():
+        marker.write_text("Built by rethink; the next build replaces this whole folder.\n", encoding="utf-8")
+
+
+def _checked(path: str) -> str:
+    """The path, if it stays inside the output folder whatever folders it names."""
+    clean = posixpath.normpath(path)
+    if not path or clean.startswith("/") or clean == ".." or clean.startswith("../") or "\0" in path:
+        raise UsageError(f"refusing to write outside the output folder: {path}")
+    return clean
+
+
+def _ensure_dir(root: str, folder: str, made: set[str], replace: bool) -> None:
+    """Create folder (relative to root) and its parents once each, never through a symbolic link."""
+    if not folder or folder in made:
+        return
+    _ensure_dir(root, posixpath.dirname(folder), made, replace)
+    full = os.path.join(root, folder)
+    try:
+        os.mkdir(full)
+    except FileExistsError:
+        mode = os.lstat(full).st_mode
+        if stat.S_ISLNK(mode) and not replace:
+            raise UsageError(f"refusing to write outside the output folder: {folder} is a symbolic link") from None
+        if not stat.S_ISDIR(mode):  # a file or link of an older tree stands where a folder goes now
+            os.unlink(full)
+            os.mkdir(full)
+    made.add(folder)
+
+
+def _write_one(root: str, item: OutputFile, path: str, replace: bool) -> os.stat_result:
+    """Write one file (replacing what a reused tree holds there) and return its status."""
+    target = os.path.join(root, path)
+    if replace and os.path.lexists(target):
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        else:
+            os.unlink(target)  # never rewrite in place: the inode may be shared with the live site
+    if item.source is not None:
+        shutil.copyfile(item.source, target)
+        return os.stat(target)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(item.data or b"")
+        handle.flush()
+        return os.fstat(handle.fileno())
+
+
+def write_tree(root: Path, files: Iterable[OutputFile], digests: Optional[Mapping[str, str]] = None,
+               reuse: Optional[Mapping[str, str]] = None,
+               found: Optional[Mapping[str, os.stat_result]] = None) -> dict[str, tuple[int, int, int, str]]:
+    """Write every output file under root, or patch a reused tree into shape; paths must stay inside it.
+
+    With `reuse` (digests of trusted files already in the tree) and `found` (everything in the tree), a
+    file whose digest is unchanged is kept, everything else found is deleted, and only new or changed
+    files are written. Returns (inode, size, mtime, digest) per file, to trust the tree next time.
+    """
+    files = list(files)
+    replace = found is not None
+    paths = [_checked(item.path) for item in files]
+    keep = {path for item, path in zip(files, paths)
+            if reuse and digests and reuse.get(path) is not None and reuse.get(path) == digests.get(item.path)}
+    base, made, records = str(root), set(), {}
+    try:
+        if replace:
+            remove_strays(base, [p for p in (found or {}) if p not in keep])
+        for item, path in zip(files, paths):
+            digest = digests.get(item.path, "") if digests else ""
+            if path in keep:
+                st = (found or {})[path]
             else:
-                target.write_bytes(item.data or b"")
-        except OSError as err:
-            raise SiteError(f"cannot write {item.path[:120]}: {err.strerror or err}; "
-                            "the previous site is left in place") from None
-        count += 1
-    return count
+                _ensure_dir(base, posixpath.dirname(path), made, replace)
+                st = _write_one(base, item, path, replace)
+            records[path] = (st.st_ino, st.st_size, st.st_mtime_ns, digest)
+    except OSError as err:
+        name = getattr(err, "filename", None) or ""
+        raise SiteError(f"cannot write {os.path.relpath(name, base)[:120] if name else 'the site'}: "
+                        f"{err.strerror or err}; the previous site is left in place") from None
+    return records
+
+
+def remove_strays(root: str, paths: Iterable[str]) -> None:
+    """Delete files a reused tree no longer needs, then the folders they leave empty."""
+    emptied = set()
+    for path in paths:
+        full = os.path.join(root, path)
+        try:
+            os.unlink(full)
+        except IsADirectoryError:
+            shutil.rmtree(full, ignore_errors=True)
+        except FileNotFoundError:
+            continue
+        emptied.add(posixpath.dirname(path))
+    for folder in sorted(emptied, key=lambda f: -f.count("/")):
+        while folder:
+            try:
+                os.rmdir(os.path.join(root, folder))
+            except OSError:
+                break  # not empty: a page still lives here
+            folder = posixpath.dirname(folder)
+
+
+def walk_files(root: Path) -> dict[str, os.stat_result]:
+    """Everything but folders under root, by relative POSIX path, with lstat results (links not followed)."""
+    out: dict[str, os.stat_result] = {}
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", entry.path))
+                else:
+                    out[rel] = entry.stat(follow_symlinks=False)
+    return out
+
+
+def clone_tree(source: Path, target: Path, paths: Iterable[str]) -> None:
+    """Make target hold hard links to the given files of source (a cheap copy of an unchanged site)."""
+    made: set[str] = set()
+    base = str(target)
+    for path in paths:
+        _ensure_dir(base, posixpath.dirname(path), made, replace=False)
+        os.link(os.path.join(source, path), os.path.join(base, path))
 
 
 def publish(staging: Path, output: Path, background: bool = False) -> None:
     """Make the staged tree the output folder in one atomic step, then drop the old tree."""
+    if swap_in(staging, output, background):
+        remove_old_site(staging, output, background)  # staging now holds the old site
+
+
+def swap_in(staging: Path, output: Path, background: bool = True) -> bool:
+    """Make staging the output folder atomically; True when the old site now sits at staging's path."""
     if output.is_symlink():
         raise UsageError(f"{output} is a symbolic link; refusing to replace it")
     if output.exists() and _exchange(staging, output):
-        remove_old_site(staging, output, background)  # staging now holds the old site
-        return
+        return True
     if output.exists():
         retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
         os.rename(output, retired)
         os.rename(staging, output)
         remove_old_site(retired, output, background)
-        return
+        return False
     os.rename(staging, output)
+    return False
 
 
-def remove_old_site(tree: Path, output: Path, background: bool) -> None:
+def remove_old_site(tree: Path, output: Path, background: bool, doomed: Optional[Path] = None) -> None:
     """Delete the retired site now, or (for big sites) after the build has returned."""
     if background:
-        remove_in_background(tree, output)
+        remove_in_background(tree, output, doomed)
     else:
         shutil.rmtree(tree, ignore_errors=True)
 
 
-def remove_in_background(tree: Path, output: Path) -> None:
+def remove_in_background(tree: Path, output: Path, doomed: Optional[Path] = None) -> None:
     """Delete a retired site after the build returns; thousands of rmdirs need not hold it up.
 
     The tree is first renamed to a unique retired name (so no later staging folder can collide with
     it, and clean_leftovers finishes the job if the deleter is killed), then a detached grandchild
     process removes it at low priority.
     """
-    doomed = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}{time.monotonic_ns()}"
+    doomed = doomed or output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}{time.monotonic_ns()}"
     try:
         os.rename(tree, doomed)
     except OSError:

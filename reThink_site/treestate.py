@@ -1,0 +1,115 @@
+"""Remembers what the live output tree and the spare tree hold, so a rebuild rewrites only changed files.
+
+The build keeps the site it replaced as a *spare* tree in .rethink-cache/. The next build patches the
+spare (writes the files whose bytes differ, deletes the ones no longer made) and swaps it in, so an
+edit costs a handful of writes instead of a whole new tree. Each tree is described file by file as
+(inode, size, mtime, digest); a file whose inode, size or mtime no longer match was touched by
+someone else and is not trusted. The state is written with a pending swap first, so a build killed
+between the swap and the bookkeeping leaves a state that is thrown away, never one that lies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+FORMAT = "rethink-trees/1"
+STATE_FILE = "trees.json"
+SPARE_DIR = "spare-site"
+DOOMED_PREFIX = "spare-site-doomed-"  # a spare being deleted in the background
+
+FileRecord = tuple[int, int, int, str]  # inode, size, mtime_ns, digest
+
+
+def digest(data: bytes) -> str:
+    """A content digest to tell whether a file's bytes changed (not for security)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The digest of a file on disk (assets copied from content/)."""
+    return digest(path.read_bytes())
+
+
+@dataclass(frozen=True)
+class TreeState:
+    """Which output folder is live, and what the live and spare trees hold."""
+
+    output: str
+    live: Optional[Mapping[str, FileRecord]] = None
+    spare: Optional[Mapping[str, FileRecord]] = None
+
+
+def spare_path(cache_dir: Path) -> Path:
+    """Where the spare tree lives: inside the cache folder, so nothing lies beside output/."""
+    return cache_dir / SPARE_DIR
+
+
+def _records(value: object) -> Optional[dict[str, FileRecord]]:
+    """Check and convert one tree description read from JSON; None when absent or malformed."""
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, FileRecord] = {}
+    for path, record in value.items():
+        if not (isinstance(record, list) and len(record) == 4 and all(isinstance(n, int) for n in record[:3])
+                and isinstance(record[3], str)):
+            return None
+        out[path] = (record[0], record[1], record[2], record[3])
+    return out
+
+
+def load(cache_dir: Path, output: Path) -> TreeState:
+    """The recorded state for this output folder; an empty state when missing, stale or unreadable."""
+    empty = TreeState(str(output))
+    try:
+        data = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("output") != str(output) \
+            or data.get("pending"):
+        return empty  # another output folder, or killed mid-swap: nothing is known for sure
+    return TreeState(str(output), _records(data.get("live")), _records(data.get("spare")))
+
+
+def save(cache_dir: Path, state: TreeState, pending: bool = False) -> None:
+    """Write the state atomically; `pending` marks a swap about to happen."""
+    data = {"format": FORMAT, "output": state.output, "pending": pending,
+            "live": state.live, "spare": state.spare}
+    temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, cache_dir / STATE_FILE)
+
+
+def clean_leftovers(cache_dir: Path) -> None:
+    """Finish deleting old spares whose background deleter was killed."""
+    try:
+        doomed = [entry.path for entry in os.scandir(cache_dir) if entry.name.startswith(DOOMED_PREFIX)]
+    except OSError:
+        return
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def forget(cache_dir: Path) -> None:
+    """Drop the state (the trees on disk are then never trusted)."""
+    try:
+        (cache_dir / STATE_FILE).unlink()
+    except OSError:
+        pass
+
+
+def trusted(found: Mapping[str, os.stat_result], recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, str]:
+    """Digests of the files on disk that are exactly as recorded (same inode, size and mtime)."""
+    if not recorded:
+        return {}
+    out = {}
+    for path, st in found.items():
+        record = recorded.get(path)
+        if record is not None and record[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
+            out[path] = record[3]
+    return out

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagepool,
-                          seo, timeparse)
+from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagememo,
+                          pagepool, seo, timeparse)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
@@ -51,6 +51,7 @@ class Plan:
     problems: tuple[Problem, ...]
     notes: tuple[Problem, ...] = ()  # warnings about the build cache
     valid_until: Optional[datetime] = None  # when the clock next changes the output
+    memo: Optional[pagememo.PageMemo] = None  # what each page read, saved once the site is published
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,12 @@ def body_warnings(entries: list[Entry]) -> list[Problem]:
             for e in entries if has_script(e.item.body)]
 
 
-def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None) -> Plan:
-    """Do all the work of a build except writing: load, check, index and render."""
+def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None,
+         reuse_from: Optional[Path] = None) -> Plan:
+    """Do all the work of a build except writing: load, check, index and render.
+
+    With `reuse_from` (the output folder, cache on) unchanged content pages come from the live site.
+    """
     project = options.project
     config = load_config(project / "site.yaml")
     try:
@@ -168,12 +173,14 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems = [*config_warnings(project / "site.yaml", config), *loaded.problems,
                 *checks.url_collisions(entries), *body_warnings(entries + [e for e, _ in failed])]
     site = build_site(config, now, entries)
-    env = make_env(project, site)
+    recorder = pagememo.Recorder()
+    env = make_env(project, pagememo.TrackedSite(site, recorder))  # notes what each page reads
+    memo = pagememo.open_memo(project / cache.CACHE_DIR, reuse_from, env, site) if reuse_from else None
     # pages and the producers listed here render side by side on every core (pagepool.py)
     page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
         lambda: events_outputs.outputs(env, site),
         lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
-        lambda: mailing.outputs(env, site)])
+        lambda: mailing.outputs(env, site)], memo, recorder)
     files = [*page_files, *calendar_files,
              *assets.static_files(project, config.templates_dir, problems),
              *assets.asset_files(project, config.content_dir, loaded.assets)]
@@ -189,7 +196,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     problems += checks.alias_collisions(entries, files)
     problems += checks.fragment_problems(rendered, files)
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
-                tuple(notes), fastpath.valid_until(loaded, now, config))
+                tuple(notes), fastpath.valid_until(loaded, now, config), memo)
 
 
 def failing(problems: tuple[Problem, ...], strict: bool) -> bool:
@@ -219,11 +226,13 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     roots = [options.project / "site.yaml", options.project / config.content_dir,
              options.project / config.templates_dir, *theme_dirs(options.project, config.templates_dir)]
     inputs = fastpath.snapshot(roots)
-    result = plan(options, progress)
+    result = plan(options, progress, reuse_from=output if options.cache else None)
     if failing(result.problems, options.strict):
         fastpath.forget(options.project)
         raise ContentErrors(result.problems)
     publish_site(options.project / cache.CACHE_DIR, output, result.files, options.cache, options.search)
+    if result.memo is not None:
+        result.memo.save()
     paths = [f.path for f in result.files]
     report = BuildReport(
         pages=sum(p.endswith(".html") for p in paths),

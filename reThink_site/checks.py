@@ -144,7 +144,8 @@ def fragment_problems(rendered: Iterable[tuple[Entry, Rendered]], files: Iterabl
 
     import lxml.html
 
-    pages = {f.site_path: f.data for f in files if f.data is not None and f.path.endswith(".html")}
+    pages = {f.site_path: f for f in files  # generated pages, whether rendered now or reused from the live site
+             if (f.data is not None or f.digest is not None) and f.path.endswith(".html")}
     ids: dict[str, frozenset[str]] = {}
     problems = []
     for entry, body in rendered:
@@ -155,7 +156,9 @@ def fragment_problems(rendered: Iterable[tuple[Entry, Rendered]], files: Iterabl
             if not path or not fragment or key not in pages:
                 continue
             if key not in ids:
-                ids[key] = frozenset(lxml.html.document_fromstring(pages[key]).xpath("//@id"))
+                page = pages[key]  # a page reused from the live site is read only when a link needs it
+                data = page.data if page.data is not None else page.source.read_bytes()
+                ids[key] = frozenset(lxml.html.document_fromstring(data).xpath("//@id"))
             if unquote(fragment) not in ids[key]:
                 problems.append(Problem(item.source_path, line_of(item.body, "#" + fragment, item.body_line), "body",
                                         f"link to {path}#{fragment}, which that page does not have",

@@ -2,46 +2,62 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import jinja2
 
 from reThink_site import pages
 from reThink_site.index import Site
 from reThink_site.outputs import OutputFile
+from reThink_site.pagememo import PageMemo, Recorder
+from reThink_site.urls import output_path
 from reThink_site.parallel import fork_map, worker_count
 
 CONTENT_LISTS = ("events", "summaries", "insights", "pages", "newsletters")
 SLICES_PER_WORKER = 4
-SPLIT_KNOWN = {"content_pages", "index_pages", "redirect_pages"}
 MIN_ENTRIES = 200  # smaller sites render faster than a fork starts
 
+Job = tuple[str, str, dict]  # URL, template, context of one content page
 
-def _content_slice(site: Site, index: int, count: int) -> Site:
-    """The site with only every entry of one contiguous run in each content list (for content_pages)."""
-    def part(items: tuple) -> tuple:
-        size = -(-len(items) // count)
-        return items[index * size:(index + 1) * size]
 
-    return replace(site, **{name: part(getattr(site, name)) for name in CONTENT_LISTS})
+def _render_job(env: jinja2.Environment, job: Job, recorder: Optional[Recorder]) -> tuple[OutputFile, tuple]:
+    """Render one content page, noting which Site attributes it read."""
+    url, template, context = job
+    if recorder is None:
+        return pages.page(env, url, template, context), ()
+    recorder.start()
+    try:
+        page = pages.page(env, url, template, context)
+    finally:
+        reads = recorder.stop()
+    return page, reads
 
 
 def render_all(env: jinja2.Environment, site: Site, jobs: int,
-               extras: Sequence[Callable[[], Iterable[OutputFile]]] = ()
-               ) -> tuple[list[OutputFile], list[list[OutputFile]]]:
-    """pages.all_pages plus each extra producer's files, rendered side by side by forked workers."""
+               extras: Sequence[Callable[[], Iterable[OutputFile]]] = (), memo: Optional[PageMemo] = None,
+               recorder: Optional[Recorder] = None) -> tuple[list[OutputFile], list[list[OutputFile]]]:
+    """Every HTML page plus each extra producer's files, rendered side by side by forked workers.
+
+    Content pages that the memo finds unchanged are taken from the live site instead of rendered.
+    """
+    reused, todo = [], []
+    for job in pages.content_jobs(site):
+        url, template, context = job
+        hit = memo.reuse(output_path(url), url, template, context) if memo is not None else None
+        (reused if hit is not None else todo).append(hit if hit is not None else job)
     entries = sum(len(getattr(site, name)) for name in CONTENT_LISTS)
     workers = worker_count(jobs, entries, MIN_ENTRIES // 2)
-    if workers == 1 or set(pages.all_pages.__code__.co_names) - SPLIT_KNOWN:
-        # small site, or all_pages grew a part this split does not know: stay exact and sequential
-        return pages.all_pages(env, site), [list(extra()) for extra in extras]
     count = workers * SLICES_PER_WORKER
-    tasks: list[Callable[[], list[OutputFile]]] = [
+    tasks: list[Callable[[], list]] = [
         *(lambda extra=extra: list(extra()) for extra in extras),
         lambda: [*pages.index_pages(env, site), *pages.redirect_pages(env, site)],
-        *(lambda index=index: list(pages.content_pages(env, _content_slice(site, index, count)))
+        *(lambda index=index: [_render_job(env, job, recorder) for job in todo[index::count]]
           for index in range(count))]
     done = fork_map(lambda task: task(), tasks, workers, min_per_worker=1)
-    page_files = [f for part in done[len(extras):] for f in part]  # plan() sorts by path
-    return page_files, done[:len(extras)]
+    rendered: list[OutputFile] = []
+    for index, part in enumerate(done[len(extras) + 1:]):
+        for job, (page, reads) in zip(todo[index::count], part):
+            if memo is not None:
+                memo.remember(page, job[0], job[1], job[2], reads)
+            rendered.append(page)
+    return [*reused, *rendered, *done[len(extras)]], done[:len(extras)]

@@ -18,6 +18,11 @@ def _page(env: jinja2.Environment, url: str, template: str, **context) -> Output
     return OutputFile(output_path(url), render(env, template, page_url=url, **context))
 
 
+def page(env: jinja2.Environment, url: str, template: str, context: dict) -> OutputFile:
+    """One page at url from a template and its context."""
+    return _page(env, url, template, **context)
+
+
 def events_by_month(events: tuple[Entry, ...], tz) -> "OrderedDict[str, list[Entry]]":
     """Upcoming events grouped under 'June 2014' headings, in date order."""
     groups: OrderedDict[str, list[Entry]] = OrderedDict()
@@ -36,18 +41,21 @@ def events_by_year(events: tuple[Entry, ...]) -> "OrderedDict[int, list[Entry]]"
     return groups
 
 
+def content_jobs(site: Site) -> list[tuple[str, str, dict]]:
+    """(URL, template, context) of the page of every event, summary, insight, issue and stand-alone page."""
+    jobs = [(e.url, "event.html", {"entry": e, "summary": site.summary_of_event.get(e.slug)}) for e in site.events]
+    jobs += [(s.url, "summary.html", {"entry": s, "event": site.event_of_summary.get(s.slug)})
+             for s in site.summaries]
+    jobs += [(i.url, "insight.html", {"entry": i}) for i in site.insights]
+    jobs += [(p.url, "page.html", {"entry": p}) for p in site.pages]
+    jobs += [(n.url, "newsletter.html", {"entry": n, "issue": build_issue(site, n)}) for n in site.newsletters]
+    return jobs
+
+
 def content_pages(env: jinja2.Environment, site: Site) -> Iterator[OutputFile]:
     """One page per event, summary, insight, newsletter issue and stand-alone page."""
-    for event in site.events:
-        yield _page(env, event.url, "event.html", entry=event, summary=site.summary_of_event.get(event.slug))
-    for summary in site.summaries:
-        yield _page(env, summary.url, "summary.html", entry=summary, event=site.event_of_summary.get(summary.slug))
-    for insight in site.insights:
-        yield _page(env, insight.url, "insight.html", entry=insight)
-    for page in site.pages:
-        yield _page(env, page.url, "page.html", entry=page)
-    for issue in site.newsletters:
-        yield _page(env, issue.url, "newsletter.html", entry=issue, issue=build_issue(site, issue))
+    for url, template, context in content_jobs(site):
+        yield _page(env, url, template, **context)
 
 
 def index_pages(env: jinja2.Environment, site: Site) -> Iterator[OutputFile]:

@@ -62,8 +62,7 @@ def _publish_fresh(output: Path, files: Sequence[OutputFile], index_search: bool
 
 def _digests(files: Sequence[OutputFile]) -> dict[str, str]:
     """The digest of every planned file, to compare with what the reused tree holds."""
-    return {f.path: treestate.digest(f.data or b"") if f.source is None else treestate.file_digest(f.source)
-            for f in files}
+    return {f.path: f.content_digest() for f in files}
 
 
 def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,

@@ -10,7 +10,6 @@ between the swap and the bookkeeping leaves a state that is thrown away, never o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -24,16 +23,6 @@ SPARE_DIR = "spare-site"
 DOOMED_PREFIX = "spare-site-doomed-"  # a spare being deleted in the background
 
 FileRecord = tuple[int, int, int, str]  # inode, size, mtime_ns, digest
-
-
-def digest(data: bytes) -> str:
-    """A content digest to tell whether a file's bytes changed (not for security)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """The digest of a file on disk (assets copied from content/)."""
-    return digest(path.read_bytes())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,109 @@
+"""Unchanged content pages are reused from the live site, and only when nothing they show has changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reThink_site import pages
+from test_incremental import EXTRA, EXTRA_TEXT, edit_body, run, tree
+
+EVENT = "content/events/2015-02-27-sefton-delivering-with-communities.md"
+SUMMARY_PAGE = "summaries/delivering-with-communities-sefton/index.html"
+
+
+@pytest.fixture
+def site(copy_real_site: Path) -> Path:
+    """The real site plus one extra insight, built once with the cache on."""
+    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
+    run(copy_real_site, copy_real_site / "output")
+    return copy_real_site
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """URLs of the content pages rendered (not reused) by the builds that follow (jobs=1: in-process)."""
+    urls: list[str] = []
+    real = pages.page
+
+    def counting(env, url, template, context):
+        urls.append(url)
+        return real(env, url, template, context)
+
+    monkeypatch.setattr(pages, "page", counting)
+    return urls
+
+
+def assert_clean(site: Path, tmp_path: Path, label: str, now: str = "2015-03-10T12:00") -> None:
+    clean = tmp_path / f"clean-{label}"
+    shutil.rmtree(clean, ignore_errors=True)
+    run(site, clean, cache=False, now=now)
+    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
+
+
+def test_a_body_edit_renders_only_that_page(site: Path, tmp_path: Path, rendered: list[str]) -> None:
+    edit_body(site)
+    run(site, site / "output")
+    # the insight's own page, and the newsletter issue that lists it under "Since the last issue"
+    assert rendered == ["/insights/extra-thoughts/", "/newsletter/2015-02-02-february-2015/"]
+    assert_clean(site, tmp_path, "body")
+
+
+def test_an_event_title_edit_renders_the_pages_that_show_it(site: Path, tmp_path: Path,
+                                                             rendered: list[str]) -> None:
+    path = site / EVENT
+    path.write_text(_retitle(path.read_text(encoding="utf-8")), encoding="utf-8")
+    run(site, site / "output")
+    assert "/events/2015-02-27-sefton-delivering-with-communities/" in rendered
+    assert "/summaries/delivering-with-communities-sefton/" in rendered  # it names its event
+    assert len(rendered) < 10
+    assert "Renamed event" in (site / "output" / SUMMARY_PAGE).read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "event title")
+
+
+def _retitle(text: str) -> str:
+    lines = text.split("\n")
+    return "\n".join("title: Renamed event" if line.startswith("title:") else line for line in lines)
+
+
+def test_time_passing_rerenders_pages_that_show_upcoming_state(site: Path, tmp_path: Path) -> None:
+    # the Sefton event is upcoming on the morning of 27 February 2015 and past the next day, before
+    # anything else is published: only the event's own upcoming/past state changes its page
+    before, after = "2015-02-27T09:00", "2015-02-28T12:00"
+    run(site, site / "output", now=before)
+    run(site, site / "output", now=after)
+    assert_clean(site, tmp_path, "time", now=after)
+    run(site, site / "output", now=before)
+    assert_clean(site, tmp_path, "time back", now=before)
+
+
+def test_a_changed_person_reaches_every_page_naming_them(site: Path, tmp_path: Path, rendered: list[str]) -> None:
+    people = site / "content/people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("name: Phil Swan", "name: Philip Swan"),
+                      encoding="utf-8")
+    run(site, site / "output")
+    assert rendered, "the people change was not noticed"
+    assert_clean(site, tmp_path, "people")
+
+
+def test_a_hand_edited_live_page_is_rendered_again(site: Path, tmp_path: Path) -> None:
+    page = site / "output" / SUMMARY_PAGE
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<!-- hand edit --></body>"),
+                    encoding="utf-8")
+    edit_body(site)
+    run(site, site / "output")
+    assert "hand edit" not in page.read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "hand edit")
+
+
+def test_a_corrupt_page_memo_only_costs_speed(site: Path, tmp_path: Path) -> None:
+    from reThink_site.cache import CACHE_DIR
+    from reThink_site.pagememo import MEMO_FILE
+
+    (site / CACHE_DIR / MEMO_FILE).write_text('{"format": "rethink-pages/1", "pages": {"/": 5, "/x/": [1, 2]}}',
+                                              encoding="utf-8")
+    edit_body(site)
+    run(site, site / "output")
+    assert_clean(site, tmp_path, "corrupt memo")

@@ -7,7 +7,7 @@ from json.encoder import encode_basestring as _encode_string
 import traceback
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import jinja2
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from reThink_site import calendar_links, eventtime, jsonld, urls
 from reThink_site.errors import SiteError
 from reThink_site.index import Site, find_person
+from reThink_site.pagememo import Recorder
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -92,8 +93,12 @@ def json_script(value: Any) -> Markup:
 _KEY_BY_VALUE = (int, str, bool, type(None))
 
 
-def remembering() -> Callable[..., Markup]:
-    """A per-build memo for pure macros: a card shown on many list pages is rendered once, not on each."""
+def remembering(recorder: Optional[Recorder] = None) -> Callable[..., Markup]:
+    """A per-build memo for pure macros: a card shown on many list pages is rendered once, not on each.
+
+    The Site attributes a card read when it was rendered are replayed to the recorder each time the
+    card is reused, so the page memo (pagememo.py) sees every page's true dependencies.
+    """
     memo: dict[tuple, tuple] = {}
 
     def remembered(macro: Callable[..., Markup], *args: Any) -> Markup:
@@ -102,14 +107,28 @@ def remembering() -> Callable[..., Markup]:
         key = (id(macro), *(a if type(a) in _KEY_BY_VALUE else id(a) for a in args))
         found = memo.get(key)
         if found is None:
-            found = memo[key] = (macro, args, macro(*args))
+            outer = recorder.reads if recorder is not None else None
+            if recorder is not None:
+                recorder.reads = set()
+            try:
+                markup = macro(*args)
+            finally:
+                inner = frozenset(recorder.reads or ()) if recorder is not None else frozenset()
+                if recorder is not None:
+                    recorder.reads = outer
+            found = memo[key] = (macro, args, markup, inner)
+        if recorder is not None and recorder.reads is not None:
+            recorder.reads.update(found[3])
         return found[2]
 
     return remembered
 
 
-def make_env(project: Path, site: Site) -> jinja2.Environment:
-    """A strict, autoescaping environment with the site's filters and globals."""
+def make_env(project: Path, site: Site, recorder: Optional[Recorder] = None) -> jinja2.Environment:
+    """A strict, autoescaping environment with the site's filters and globals.
+
+    `site` may be a pagememo.TrackedSite noting reads into `recorder`.
+    """
     config = site.config
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in theme_dirs(project, config.templates_dir)]),
@@ -131,7 +150,7 @@ def make_env(project: Path, site: Site) -> jinja2.Environment:
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
     env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
-                       remembered=remembering())
+                       remembered=remembering(recorder))
     env.tests["within"] = lambda url, prefix: url.startswith(prefix)  # a plain call, cheaper than a method call
     env.tests["datetime"] = lambda v: isinstance(v, datetime)
     env.tests["date"] = lambda v: isinstance(v, date) and not isinstance(v, datetime)

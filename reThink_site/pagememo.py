@@ -27,7 +27,7 @@ from reThink_site import cache, treestate, writer
 from reThink_site.index import Entry, Site
 from reThink_site.outputs import OutputFile
 
-FORMAT = "rethink-pages/1"
+FORMAT = "rethink-pages/2"
 MEMO_FILE = "pages.json"
 CLOCK_GLOBALS = ("now", "today")
 
@@ -108,12 +108,25 @@ def stable_bytes(value: Any) -> bytes:
     return pickle.dumps(_plain(value), 4)
 
 
+def item_bytes(item: BaseModel) -> bytes:
+    """A content model as bytes: pydantic's JSON (fast), plus the types of fields JSON would blur."""
+    try:
+        data = item.model_dump_json().encode()
+    except ValueError:  # a value JSON cannot hold: the slower exact form
+        return stable_bytes(item)
+    kinds = [type(v).__name__ for v in (*item.__dict__.values(), *(item.__pydantic_extra__ or {}).values())]
+    return data + b"\0" + " ".join(kinds).encode()
+
+
 def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
     """A digest of everything a template can read from an entry (its item, URL, HTML, summary)."""
     key = id(entry)
     if key not in entry_prints:
-        data = stable_bytes((entry.kind, entry.url, entry.html, entry.summary, entry.ids, entry.item))
-        entry_prints[key] = hashlib.sha256(data).digest()
+        head = stable_bytes((entry.kind, entry.url, entry.summary, entry.ids))
+        digest = hashlib.sha256(head)
+        digest.update(entry.html.encode())
+        digest.update(item_bytes(entry.item))
+        entry_prints[key] = digest.digest()
     return entry_prints[key]
 
 
@@ -165,31 +178,32 @@ class PageMemo:
             self.site_prints[name] = value_print(getattr(self.site, name, None), self.entry_prints)
         return self.site_prints[name]
 
-    def key(self, url: str, template: str, context: Mapping[str, Any], reads: Iterable[str]) -> str:
+    def key(self, job: tuple, reads: Iterable[str]) -> str:
         """The digest of everything this page's bytes depend on."""
-        digest = hashlib.sha256(f"{self.theme}\0{url}\0{template}\0".encode())
+        path, url, template, context = job
+        digest = hashlib.sha256(f"{self.theme}\0{path}\0{url}\0{template}\0".encode())
         for name in sorted(context):
             digest.update(name.encode() + b"=" + value_print(context[name], self.entry_prints).encode())
         for name in reads:
             digest.update(b"site." + name.encode() + b"=" + self._site_print(name).encode())
         return digest.hexdigest()
 
-    def reuse(self, path: str, url: str, template: str, context: Mapping[str, Any]) -> Optional[OutputFile]:
+    def reuse(self, job: tuple) -> Optional[OutputFile]:
         """The live output's copy of this page when nothing it depends on changed, else None."""
-        record = self.recorded.get(url)
-        if not (isinstance(record, list) and len(record) == 4 and record[2] == path
-                and isinstance(record[0], list) and all(isinstance(n, str) for n in record[0])):
+        path = job[0]
+        record = self.recorded.get(path)
+        if not (isinstance(record, list) and len(record) == 3 and isinstance(record[0], list)
+                and all(isinstance(n, str) for n in record[0])):
             return None
-        reads, key, _, digest = record
-        if self.live.get(path) != digest or self.key(url, template, context, reads) != key:
+        reads, key, digest = record
+        if self.live.get(path) != digest or self.key(job, reads) != key:
             return None
-        self.fresh[url] = record
+        self.fresh[path] = record
         return OutputFile(path, source=self.output / path, digest=digest)
 
-    def remember(self, page: OutputFile, url: str, template: str, context: Mapping[str, Any],
-                 reads: tuple[str, ...]) -> None:
+    def remember(self, page: OutputFile, job: tuple, reads: tuple[str, ...]) -> None:
         """Note what a freshly rendered page read, for the next build."""
-        self.fresh[url] = [list(reads), self.key(url, template, context, reads), page.path, page.content_digest()]
+        self.fresh[page.path] = [list(reads), self.key(job, reads), page.content_digest()]
 
     def save(self) -> None:
         """Write this build's page records (atomically; a failure only costs speed next time)."""

@@ -28,9 +28,10 @@ def rendered(monkeypatch) -> list[str]:
     urls: list[str] = []
     real = pages.page
 
-    def counting(env, url, template, context):
-        urls.append(url)
-        return real(env, url, template, context)
+    def counting(env, job):
+        if job[2] in ("event.html", "summary.html", "insight.html", "page.html", "newsletter.html"):
+            urls.append(job[1])
+        return real(env, job)
 
     monkeypatch.setattr(pages, "page", counting)
     return urls

@@ -174,7 +174,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
                 *checks.url_collisions(entries), *body_warnings(entries + [e for e, _ in failed])]
     site = build_site(config, now, entries)
     recorder = pagememo.Recorder()
-    env = make_env(project, pagememo.TrackedSite(site, recorder))  # notes what each page reads
+    env = make_env(project, pagememo.TrackedSite(site, recorder), recorder)  # notes what each page reads
     memo = pagememo.open_memo(project / cache.CACHE_DIR, reuse_from, env, site) if reuse_from else None
     # pages and the producers listed here render side by side on every core (pagepool.py)
     page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [

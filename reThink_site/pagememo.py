@@ -21,12 +21,13 @@ from typing import Any, Iterable, Mapping, Optional
 
 import jinja2
 import jinja2.meta
+from pydantic import BaseModel
 
 from reThink_site import cache, treestate, writer
 from reThink_site.index import Entry, Site
 from reThink_site.outputs import OutputFile
 
-FORMAT = "rethink-pages/1"
+FORMAT = "rethink-pages/2"
 MEMO_FILE = "pages.json"
 CLOCK_GLOBALS = ("now", "today")
 
@@ -84,15 +85,48 @@ def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
     elif callable(value) and hasattr(value, "__self__"):  # a Site method: pure code, in the package digest
         digest.update(b"M" + value.__qualname__.encode())
     else:
-        digest.update(b"P" + pickle.dumps(value, 4))
+        digest.update(b"P" + stable_bytes(value))
+
+
+def _plain(value: Any) -> Any:
+    """The value as nested tuples that pickle the same in every process (sets sorted, models unpacked)."""
+    if isinstance(value, BaseModel):
+        extra = value.__pydantic_extra__ or {}
+        return (type(value).__qualname__, tuple((k, _plain(v)) for k, v in value.__dict__.items()),
+                tuple((k, _plain(v)) for k, v in extra.items()))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_plain(v)) for v in value)))
+    if isinstance(value, Mapping):
+        return ("map", tuple((_plain(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def stable_bytes(value: Any) -> bytes:
+    """Pickled bytes that depend only on the value, not on this process's string hashing."""
+    return pickle.dumps(_plain(value), 4)
+
+
+def item_bytes(item: BaseModel) -> bytes:
+    """A content model as bytes: pydantic's JSON (fast), plus the types of fields JSON would blur."""
+    try:
+        data = item.model_dump_json().encode()
+    except ValueError:  # a value JSON cannot hold: the slower exact form
+        return stable_bytes(item)
+    kinds = [type(v).__name__ for v in (*item.__dict__.values(), *(item.__pydantic_extra__ or {}).values())]
+    return data + b"\0" + " ".join(kinds).encode()
 
 
 def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
     """A digest of everything a template can read from an entry (its item, URL, HTML, summary)."""
     key = id(entry)
     if key not in entry_prints:
-        data = pickle.dumps((entry.kind, entry.url, entry.html, entry.summary, entry.ids, entry.item), 4)
-        entry_prints[key] = hashlib.sha256(data).digest()
+        head = stable_bytes((entry.kind, entry.url, entry.summary, entry.ids))
+        digest = hashlib.sha256(head)
+        digest.update(entry.html.encode())
+        digest.update(item_bytes(entry.item))
+        entry_prints[key] = digest.digest()
     return entry_prints[key]
 
 
@@ -117,9 +151,9 @@ def theme_print(env: jinja2.Environment, site: Site, package: str) -> str:
             except jinja2.TemplateSyntaxError:
                 used = set(CLOCK_GLOBALS)  # it fails when rendered anyway; never reuse around it
             clock = clock or bool(used & set(CLOCK_GLOBALS))
-    digest.update(pickle.dumps(site.config, 4))
+    digest.update(stable_bytes(site.config))
     if clock:
-        digest.update(pickle.dumps(site.now, 4))
+        digest.update(stable_bytes(site.now))
     return digest.hexdigest()
 
 
@@ -144,31 +178,32 @@ class PageMemo:
             self.site_prints[name] = value_print(getattr(self.site, name, None), self.entry_prints)
         return self.site_prints[name]
 
-    def key(self, url: str, template: str, context: Mapping[str, Any], reads: Iterable[str]) -> str:
+    def key(self, job: tuple, reads: Iterable[str]) -> str:
         """The digest of everything this page's bytes depend on."""
-        digest = hashlib.sha256(f"{self.theme}\0{url}\0{template}\0".encode())
+        path, url, template, context = job
+        digest = hashlib.sha256(f"{self.theme}\0{path}\0{url}\0{template}\0".encode())
         for name in sorted(context):
             digest.update(name.encode() + b"=" + value_print(context[name], self.entry_prints).encode())
         for name in reads:
             digest.update(b"site." + name.encode() + b"=" + self._site_print(name).encode())
         return digest.hexdigest()
 
-    def reuse(self, path: str, url: str, template: str, context: Mapping[str, Any]) -> Optional[OutputFile]:
+    def reuse(self, job: tuple) -> Optional[OutputFile]:
         """The live output's copy of this page when nothing it depends on changed, else None."""
-        record = self.recorded.get(url)
-        if not (isinstance(record, list) and len(record) == 4 and record[2] == path
-                and isinstance(record[0], list) and all(isinstance(n, str) for n in record[0])):
+        path = job[0]
+        record = self.recorded.get(path)
+        if not (isinstance(record, list) and len(record) == 3 and isinstance(record[0], list)
+                and all(isinstance(n, str) for n in record[0])):
             return None
-        reads, key, _, digest = record
-        if self.live.get(path) != digest or self.key(url, template, context, reads) != key:
+        reads, key, digest = record
+        if self.live.get(path) != digest or self.key(job, reads) != key:
             return None
-        self.fresh[url] = record
+        self.fresh[path] = record
         return OutputFile(path, source=self.output / path, digest=digest)
 
-    def remember(self, page: OutputFile, url: str, template: str, context: Mapping[str, Any],
-                 reads: tuple[str, ...]) -> None:
+    def remember(self, page: OutputFile, job: tuple, reads: tuple[str, ...]) -> None:
         """Note what a freshly rendered page read, for the next build."""
-        self.fresh[url] = [list(reads), self.key(url, template, context, reads), page.path, page.content_digest()]
+        self.fresh[page.path] = [list(reads), self.key(job, reads), page.content_digest()]
 
     def save(self) -> None:
         """Write this build's page records (atomically; a failure only costs speed next time)."""

@@ -10,24 +10,19 @@ from reThink_site import pages
 from reThink_site.index import Site
 from reThink_site.outputs import OutputFile
 from reThink_site.pagememo import PageMemo, Recorder
-from reThink_site.urls import output_path
 from reThink_site.parallel import fork_map, worker_count
 
 CONTENT_LISTS = ("events", "summaries", "insights", "pages", "newsletters")
 SLICES_PER_WORKER = 4
 MIN_ENTRIES = 200  # smaller sites render faster than a fork starts
 
-Job = tuple[str, str, dict]  # URL, template, context of one content page
-
-
-def _render_job(env: jinja2.Environment, job: Job, recorder: Optional[Recorder]) -> tuple[OutputFile, tuple]:
-    """Render one content page, noting which Site attributes it read."""
-    url, template, context = job
+def _render_job(env: jinja2.Environment, job: pages.Job, recorder: Optional[Recorder]) -> tuple[OutputFile, tuple]:
+    """Render one page, noting which Site attributes it read."""
     if recorder is None:
-        return pages.page(env, url, template, context), ()
+        return pages.page(env, job), ()
     recorder.start()
     try:
-        page = pages.page(env, url, template, context)
+        page = pages.page(env, job)
     finally:
         reads = recorder.stop()
     return page, reads
@@ -38,26 +33,24 @@ def render_all(env: jinja2.Environment, site: Site, jobs: int,
                recorder: Optional[Recorder] = None) -> tuple[list[OutputFile], list[list[OutputFile]]]:
     """Every HTML page plus each extra producer's files, rendered side by side by forked workers.
 
-    Content pages that the memo finds unchanged are taken from the live site instead of rendered.
+    Pages that the memo finds unchanged are taken from the live site instead of rendered.
     """
     reused, todo = [], []
-    for job in pages.content_jobs(site):
-        url, template, context = job
-        hit = memo.reuse(output_path(url), url, template, context) if memo is not None else None
+    for job in pages.all_jobs(site):
+        hit = memo.reuse(job) if memo is not None else None
         (reused if hit is not None else todo).append(hit if hit is not None else job)
     entries = sum(len(getattr(site, name)) for name in CONTENT_LISTS)
     workers = worker_count(jobs, entries, MIN_ENTRIES // 2)
     count = workers * SLICES_PER_WORKER
     tasks: list[Callable[[], list]] = [
         *(lambda extra=extra: list(extra()) for extra in extras),
-        lambda: [*pages.index_pages(env, site), *pages.redirect_pages(env, site)],
         *(lambda index=index: [_render_job(env, job, recorder) for job in todo[index::count]]
           for index in range(count))]
     done = fork_map(lambda task: task(), tasks, workers, min_per_worker=1)
     rendered: list[OutputFile] = []
-    for index, part in enumerate(done[len(extras) + 1:]):
+    for index, part in enumerate(done[len(extras):]):
         for job, (page, reads) in zip(todo[index::count], part):
             if memo is not None:
-                memo.remember(page, job[0], job[1], job[2], reads)
+                memo.remember(page, job, reads)
             rendered.append(page)
-    return [*reused, *rendered, *done[len(extras)]], done[:len(extras)]
+    return [*reused, *rendered], done[:len(extras)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _encode_string
 import traceback
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 import jinja2
 from markupsafe import Markup
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from reThink_site import calendar_links, eventtime, jsonld, urls
 from reThink_site.errors import SiteError
 from reThink_site.index import Site, find_person
+from reThink_site.pagememo import Recorder
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -48,22 +50,92 @@ def format_date(value: Any, style: str = "long") -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+class _NotPlainJson(Exception):
+    """A value the fast encoder leaves to the json module (non-string keys, other types)."""
+
+
+def _indented_json(value: Any, depth: int = 0) -> str:
+    """`json.dumps(indent=1, sort_keys=True, ensure_ascii=False)` for plain data, without its slow generators."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else ("true" if value else "false")
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        if not all(type(key) is str for key in value):
+            raise _NotPlainJson
+        inner = "\n" + " " * (depth + 1)
+        items = [_encode_string(key) + ": " + _indented_json(value[key], depth + 1) for key in sorted(value)]
+        return "{" + inner + ("," + inner).join(items) + "\n" + " " * depth + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = "\n" + " " * (depth + 1)
+        return "[" + inner + ("," + inner).join(_indented_json(v, depth + 1) for v in value) + "\n" + " " * depth + "]"
+    raise _NotPlainJson
+
+
 def json_script(value: Any) -> Markup:
     """JSON safe inside a <script> element: no `</script>` or `<!--` can break out."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    try:
+        text = _indented_json(value)
+    except _NotPlainJson:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
 
 
-def make_env(project: Path, site: Site) -> jinja2.Environment:
-    """A strict, autoescaping environment with the site's filters and globals."""
+_KEY_BY_VALUE = (int, str, bool, type(None))
+
+
+def remembering(recorder: Optional[Recorder] = None) -> Callable[..., Markup]:
+    """A per-build memo for pure macros: a card shown on many list pages is rendered once, not on each.
+
+    The Site attributes a card read when it was rendered are replayed to the recorder each time the
+    card is reused, so the page memo (pagememo.py) sees every page's true dependencies.
+    """
+    memo: dict[tuple, tuple] = {}
+
+    def remembered(macro: Callable[..., Markup], *args: Any) -> Markup:
+        # a macro imported without context sees only its arguments and the build's globals, so equal
+        # arguments give equal markup; objects are keyed by identity and kept alive in the memo
+        key = (id(macro), *(a if type(a) in _KEY_BY_VALUE else id(a) for a in args))
+        found = memo.get(key)
+        if found is None:
+            outer = recorder.reads if recorder is not None else None
+            if recorder is not None:
+                recorder.reads = set()
+            try:
+                markup = macro(*args)
+            finally:
+                inner = frozenset(recorder.reads or ()) if recorder is not None else frozenset()
+                if recorder is not None:
+                    recorder.reads = outer
+            found = memo[key] = (macro, args, markup, inner)
+        if recorder is not None and recorder.reads is not None:
+            recorder.reads.update(found[3])
+        return found[2]
+
+    return remembered
+
+
+def make_env(project: Path, site: Site, recorder: Optional[Recorder] = None) -> jinja2.Environment:
+    """A strict, autoescaping environment with the site's filters and globals.
+
+    `site` may be a pagememo.TrackedSite noting reads into `recorder`.
+    """
     config = site.config
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in theme_dirs(project, config.templates_dir)]),
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # one build never sees a template change; skips a stat() per template lookup
     )
     env.filters.update(
         url=lambda path: urls.prefixed(config.base_url, path),
@@ -77,7 +149,9 @@ def make_env(project: Path, site: Site) -> jinja2.Environment:
         event_jsonld=lambda entry: jsonld.event_data(entry, site),
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
-    env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date())
+    env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
+                       remembered=remembering(recorder))
+    env.tests["within"] = lambda url, prefix: url.startswith(prefix)  # a plain call, cheaper than a method call
     env.tests["datetime"] = lambda v: isinstance(v, datetime)
     env.tests["date"] = lambda v: isinstance(v, date) and not isinstance(v, datetime)
     return env

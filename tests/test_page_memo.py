@@ -28,9 +28,10 @@ def rendered(monkeypatch) -> list[str]:
     urls: list[str] = []
     real = pages.page
 
-    def counting(env, url, template, context):
-        urls.append(url)
-        return real(env, url, template, context)
+    def counting(env, job):
+        if job[2] in ("event.html", "summary.html", "insight.html", "page.html", "newsletter.html"):
+            urls.append(job[1])
+        return real(env, job)
 
     monkeypatch.setattr(pages, "page", counting)
     return urls
@@ -107,3 +108,25 @@ def test_a_corrupt_page_memo_only_costs_speed(site: Path, tmp_path: Path) -> Non
     edit_body(site)
     run(site, site / "output")
     assert_clean(site, tmp_path, "corrupt memo")
+
+
+def test_a_remembered_card_passes_on_what_it_read(site: Path, tmp_path: Path) -> None:
+    # a site's own insight template shows a card, rendered once per build through `remembered`, that
+    # reads the upcoming events: every insight page depends on them, not only the first one rendered
+    from reThink_site.render import default_theme
+
+    own = site / "templates"
+    own.mkdir()
+    (own / "_probe.html").write_text("{% macro upcoming_count() %}<p class=probe>{{ site.upcoming|length }} "
+                                     "upcoming</p>{% endmacro %}", encoding="utf-8")
+    insight = (default_theme() / "insight.html").read_text(encoding="utf-8")
+    (own / "insight.html").write_text(insight.replace(
+        "{% block content %}", "{% block content %}{% import '_probe.html' as probe %}"
+                               "{{ remembered(probe.upcoming_count) }}", 1), encoding="utf-8")
+    before, after = "2014-01-10T12:00", "2014-02-20T12:00"  # two events pass in between
+    run(site, site / "output", now=before)
+    run(site, site / "output", now=after)
+    pages_with_probe = [p for p in (site / "output/insights").rglob("index.html")
+                        if "class=probe" in p.read_text(encoding="utf-8")]
+    assert len(pages_with_probe) >= 2
+    assert_clean(site, tmp_path, "remembered card", now=after)

@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pydantic
 import yaml
@@ -52,18 +52,15 @@ class NotExact(Exception):
     """A value whose pickle would not unpickle into an exact copy (its field set would iterate differently)."""
 
 
-def _ordered(items: Iterable[str]) -> set:
-    """A set filled in the given order, as pydantic fills a model's field set."""
-    filled: set = set()
-    for item in items:
-        filled.add(item)
-    return filled
+def _ordered(items: tuple) -> set:
+    """A set filled in the given order, as pydantic fills a model's field set (set() adds one by one)."""
+    return set(items)
 
 
 def _reduce_model(model: Any) -> tuple:
     """Pickle a model with its field set as the insertion order that recreates its iteration order."""
-    # A plain pickle refills the set in iteration order, which can then iterate differently; the page memo
-    # keys pages by pickled models, so a cached model must pickle to the same bytes as a fresh one.
+    # A plain pickle refills the set in iteration order, which can then iterate differently: a cached model
+    # must equal a fresh one down to that order, so that it also pickles to the same bytes.
     fields_set = model.__pydantic_fields_set__
     extra = model.__pydantic_extra__
     own = {name: name for name in fields_set}  # the set's own string objects, keeping pickle's sharing
@@ -78,9 +75,10 @@ def rebuild_model(cls: type, values: dict, extra: Optional[dict], order: tuple, 
     if not (isinstance(cls, type) and issubclass(cls, pydantic.BaseModel) and isinstance(values, dict)):
         raise pickle.UnpicklingError("not a model")
     model = cls.__new__(cls)
-    for name, value in (("__dict__", values), ("__pydantic_extra__", extra),
-                        ("__pydantic_fields_set__", _ordered(order)), ("__pydantic_private__", private)):
-        object.__setattr__(model, name, value)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_extra__", extra)
+    object.__setattr__(model, "__pydantic_fields_set__", _ordered(order))
+    object.__setattr__(model, "__pydantic_private__", private)
     return model
 
 

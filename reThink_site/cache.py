@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,3 +140,34 @@ def discard(project: Path) -> None:
     for child in folder.glob("*") if folder.is_dir() else ():
         if child.is_file():
             child.unlink()
+
+
+PARTS_FILE = "calendar-parts.json"
+PARTS_FORMAT = "rethink-calendar-parts/1"
+
+
+def load_parts(project: Path) -> dict[str, tuple[bytes, tuple[str, ...]]]:
+    """Serialised VEVENTs of the last build by key (ics.ComponentBytes); empty when missing or damaged."""
+    try:
+        data = json.loads((project / CACHE_DIR / PARTS_FILE).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != PARTS_FORMAT:
+            return {}
+        return {key: (text.encode("utf-8"), tuple(zones)) for key, (text, zones) in data["parts"].items()
+                if isinstance(text, str) and isinstance(zones, list) and all(isinstance(z, str) for z in zones)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def save_parts(project: Path, parts: dict[str, tuple[bytes, tuple[str, ...]]]) -> None:
+    """Keep this build's VEVENTs for the next build (atomically; failing only costs speed)."""
+    folder = project / CACHE_DIR
+    if not folder.is_dir():
+        return
+    temporary = folder / f"{PARTS_FILE}.{os.getpid()}.tmp"
+    try:
+        temporary.write_text(json.dumps({"format": PARTS_FORMAT, "parts": {
+            key: [data.decode("utf-8"), list(zones)] for key, (data, zones) in parts.items()}},
+            ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, folder / PARTS_FILE)
+    except OSError:
+        temporary.unlink(missing_ok=True)

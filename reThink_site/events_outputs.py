@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import jinja2
 
-from reThink_site import calendar_grid, ics
+from reThink_site import cache, calendar_grid, ics
 from reThink_site.index import Site
 from reThink_site.outputs import OutputFile
 from reThink_site.render import render
@@ -26,15 +29,21 @@ def calendar_pages(env: jinja2.Environment, site: Site) -> list[OutputFile]:
     return files
 
 
-def calendar_files(site: Site) -> list[OutputFile]:
-    """`/events.ics` and one `event.ics` beside each event page."""
-    parts = ics.ComponentBytes(site)  # each VEVENT and VTIMEZONE serialised once for all files
+def calendar_files(site: Site, project: Optional[Path] = None) -> list[OutputFile]:
+    """`/events.ics` and one `event.ics` beside each event page.
+
+    With `project` (cache on) each unchanged event's VEVENT comes from the last build's cache.
+    """
+    known = cache.load_parts(project) if project is not None else {}
+    parts = ics.ComponentBytes(site, known, cache.package_fingerprint())  # each part serialised once
     files = [OutputFile("events.ics", ics.programme(site, parts))]
     files += [OutputFile(output_path(entry.url + "event.ics"), ics.single(entry, site, parts))
               for entry in site.events]
+    if project is not None and parts.made != known:
+        cache.save_parts(project, parts.made)
     return files
 
 
-def outputs(env: jinja2.Environment, site: Site) -> list[OutputFile]:
+def outputs(env: jinja2.Environment, site: Site, project: Optional[Path] = None) -> list[OutputFile]:
     """All of the events section's extra outputs."""
-    return [*calendar_files(site), *calendar_pages(env, site)]
+    return [*calendar_files(site, project), *calendar_pages(env, site)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from types import MappingProxyType
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 from urllib.parse import urlsplit
 
 import icalendar
@@ -14,6 +15,7 @@ from reThink_site import eventtime
 from reThink_site.index import Entry, Site
 from reThink_site.markup import plain_text
 from reThink_site.models import Event
+from reThink_site.prints import entry_print, value_print
 from reThink_site.urls import absolute
 
 PRODID = "-//iNetwork//reThink_site//EN"
@@ -129,18 +131,33 @@ class ComponentBytes:
     serialising (escaping, folding) each component once halves the cost of the calendars.
     """
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, known: Optional[Mapping[str, tuple[bytes, tuple[str, ...]]]] = None,
+                 code: str = "") -> None:
         self.site = site
         self.events: dict[str, tuple[bytes, frozenset[str]]] = {}
         self.zones: dict[tuple[str, date, date], bytes] = {}
+        self.known = known or {}  # VEVENTs of earlier builds by key (vevent_key), from the build cache
+        self.made: dict[str, tuple[bytes, tuple[str, ...]]] = {}  # this build's, to keep for the next
+        self.prints: dict[int, bytes] = {}
+        self.setting = f"{code}\0{value_print(site.config, self.prints)}"
+
+    def vevent_key(self, entry: Entry) -> str:
+        """Everything a VEVENT's bytes depend on: the code, the config, the entry and its DTSTAMP."""
+        when = stamp(entry.item, self.site.now, self.site.config.tz).isoformat()
+        return hashlib.sha256(f"{self.setting}\0{when}\0".encode() + entry_print(entry, self.prints)).hexdigest()
 
     def event(self, entry: Entry) -> tuple[bytes, frozenset[str]]:
         """An event's VEVENT bytes and the TZIDs it uses."""
         if entry.url not in self.events:
-            component = vevent(entry, self.site)
-            holder = icalendar.Calendar()
-            holder.add_component(component)
-            self.events[entry.url] = (to_ical(component), frozenset(holder.get_missing_tzids()))
+            key = self.vevent_key(entry)
+            found = self.known.get(key)
+            if found is None:
+                component = vevent(entry, self.site)
+                holder = icalendar.Calendar()
+                holder.add_component(component)
+                found = (to_ical(component), tuple(sorted(holder.get_missing_tzids())))
+            self.made[key] = found
+            self.events[entry.url] = (found[0], frozenset(found[1]))
         return self.events[entry.url]
 
     def zone(self, tzid: str, first: date, last: date) -> bytes:

@@ -1,0 +1,88 @@
+"""Stable digests of content values, so caches can tell exactly what changed between builds.
+
+Digests must not depend on the process (string hashing randomises set order), so models are
+unpacked field by field and sets sorted before anything is hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import fields, is_dataclass
+from typing import Any, Mapping
+
+from pydantic import BaseModel
+
+from reThink_site.index import Entry
+
+
+def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
+    """Add a value to a digest: entries by their print, containers item by item, the rest pickled."""
+    if isinstance(value, Entry):
+        digest.update(b"E" + entry_print(value, entry_prints))
+    elif isinstance(value, (tuple, list)):
+        digest.update(b"(%d" % len(value))
+        for item in value:
+            _feed(digest, item, entry_prints)
+    elif isinstance(value, Mapping):
+        digest.update(b"{%d" % len(value))
+        for key, item in value.items():
+            _feed(digest, key, entry_prints)
+            _feed(digest, item, entry_prints)
+    elif is_dataclass(value) and not isinstance(value, type):
+        digest.update(b"D" + type(value).__qualname__.encode())
+        for part in fields(value):
+            _feed(digest, getattr(value, part.name), entry_prints)
+    elif callable(value) and hasattr(value, "__self__"):  # a Site method: pure code, in the package digest
+        digest.update(b"M" + value.__qualname__.encode())
+    else:
+        digest.update(b"P" + stable_bytes(value))
+
+
+def _plain(value: Any) -> Any:
+    """The value as nested tuples that pickle the same in every process (sets sorted, models unpacked)."""
+    if isinstance(value, BaseModel):
+        extra = value.__pydantic_extra__ or {}
+        return (type(value).__qualname__, tuple((k, _plain(v)) for k, v in value.__dict__.items()),
+                tuple((k, _plain(v)) for k, v in extra.items()))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_plain(v)) for v in value)))
+    if isinstance(value, Mapping):
+        return ("map", tuple((_plain(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def stable_bytes(value: Any) -> bytes:
+    """Pickled bytes that depend only on the value, not on this process's string hashing."""
+    return pickle.dumps(_plain(value), 4)
+
+
+def item_bytes(item: BaseModel) -> bytes:
+    """A content model as bytes: pydantic's JSON (fast), plus the types of fields JSON would blur."""
+    try:
+        data = item.model_dump_json().encode()
+    except ValueError:  # a value JSON cannot hold: the slower exact form
+        return stable_bytes(item)
+    kinds = [type(v).__name__ for v in (*item.__dict__.values(), *(item.__pydantic_extra__ or {}).values())]
+    return data + b"\0" + " ".join(kinds).encode()
+
+
+def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
+    """A digest of everything a template can read from an entry (its item, URL, HTML, summary)."""
+    key = id(entry)
+    if key not in entry_prints:
+        head = stable_bytes((entry.kind, entry.url, entry.summary, entry.ids))
+        digest = hashlib.sha256(head)
+        digest.update(entry.html.encode())
+        digest.update(item_bytes(entry.item))
+        entry_prints[key] = digest.digest()
+    return entry_prints[key]
+
+
+def value_print(value: Any, entry_prints: dict[int, bytes]) -> str:
+    """A digest of any value a page can be given or read from the Site."""
+    digest = hashlib.sha256()
+    _feed(digest, value, entry_prints)
+    return digest.hexdigest()

@@ -178,7 +178,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     memo = pagememo.open_memo(project / cache.CACHE_DIR, reuse_from, env, site) if reuse_from else None
     # pages and the producers listed here render side by side on every core (pagepool.py)
     page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
-        lambda: events_outputs.outputs(env, site, project if reuse_from else None),
+        lambda: events_outputs.outputs(site, project if reuse_from else None),
         lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
         lambda: mailing.outputs(env, site)], memo, recorder)
     files = [*page_files, *calendar_files,

@@ -5,28 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import jinja2
-
 from reThink_site import cache, calendar_grid, ics
 from reThink_site.index import Site
 from reThink_site.outputs import OutputFile
-from reThink_site.render import render
 from reThink_site.urls import output_path
 
 
-def calendar_pages(env: jinja2.Environment, site: Site) -> list[OutputFile]:
-    """A page per month from the first event to the last, and `/events/calendar/` at the current one."""
+def calendar_jobs(site: Site) -> list[tuple[str, str, str, dict]]:
+    """A page per month from the first event to the last, and `/events/calendar/` at the current one.
+
+    As page jobs (output path, URL, template, context), rendered with the other pages (pagepool.py).
+    """
+    opening_url = "/events/calendar/"
     grids = calendar_grid.all_months(site)
     if not grids:
-        return [OutputFile(output_path("/events/calendar/"),
-                           render(env, "calendar.html", page_url="/events/calendar/", grid=None))]
-    files = [OutputFile(output_path(g.month.url), render(env, "calendar.html", page_url=g.month.url, grid=g))
-             for g in grids]
+        return [(output_path(opening_url), opening_url, "calendar.html", {"grid": None})]
+    jobs = [(output_path(g.month.url), g.month.url, "calendar.html", {"grid": g}) for g in grids]
     current = calendar_grid.current_month(site, [g.month for g in grids])
     opening = next(g for g in grids if g.month == current)
-    files.append(OutputFile(output_path("/events/calendar/"),
-                            render(env, "calendar.html", page_url="/events/calendar/", grid=opening)))
-    return files
+    jobs.append((output_path(opening_url), opening_url, "calendar.html", {"grid": opening}))
+    return jobs
 
 
 def calendar_files(site: Site, project: Optional[Path] = None) -> list[OutputFile]:
@@ -44,6 +42,6 @@ def calendar_files(site: Site, project: Optional[Path] = None) -> list[OutputFil
     return files
 
 
-def outputs(env: jinja2.Environment, site: Site, project: Optional[Path] = None) -> list[OutputFile]:
-    """All of the events section's extra outputs."""
-    return [*calendar_files(site, project), *calendar_pages(env, site)]
+def outputs(site: Site, project: Optional[Path] = None) -> list[OutputFile]:
+    """All of the events section's outputs that are not pages: the calendar files."""
+    return calendar_files(site, project)

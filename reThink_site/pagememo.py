@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Optional
 import jinja2
 import jinja2.meta
 
-from reThink_site import cache, treestate, writer
+from reThink_site import cache, treestate
 from reThink_site.index import Site
 from reThink_site.outputs import OutputFile
 from reThink_site.prints import stable_bytes, value_print
@@ -148,7 +148,7 @@ def open_memo(cache_dir: Path, output: Path, env: jinja2.Environment, site: Site
     live: dict[str, str] = {}
     if state.live and output.is_dir():
         try:
-            live = treestate.trusted(writer.walk_files(output), state.live)
+            live = treestate.trusted_in(output, state.live)
         except OSError:
             live = {}
     return PageMemo(cache_dir, site, theme_print(env, site, cache.package_fingerprint()), live, output)

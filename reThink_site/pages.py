@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 import jinja2
 
+from reThink_site import events_outputs
 from reThink_site.index import Entry, Site
 from reThink_site.newsletter import build_issue
 from reThink_site.outputs import OutputFile
@@ -82,7 +83,7 @@ def page(env: jinja2.Environment, job: Job) -> OutputFile:
 
 def all_jobs(site: Site) -> list[Job]:
     """Every HTML page of the site, in a stable order."""
-    return [*content_jobs(site), *index_jobs(site), *redirect_jobs(site)]
+    return [*content_jobs(site), *index_jobs(site), *events_outputs.calendar_jobs(site), *redirect_jobs(site)]
 
 
 def all_pages(env: jinja2.Environment, site: Site) -> list[OutputFile]:

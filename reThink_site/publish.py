@@ -79,7 +79,7 @@ def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
     writer.make_site_dir(spare)
     if not (state.live and output.is_dir()):
         return {}, {}
-    live = treestate.trusted(writer.walk_files(output), state.live)
+    live = treestate.trusted_in(output, state.live)
     same = [path for path, digest in live.items() if digests.get(path) == digest]
     writer.clone_tree(output, spare, same)  # unchanged files: hard links, never copies
     found = writer.walk_files(spare)

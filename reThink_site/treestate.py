@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
@@ -99,6 +100,17 @@ def trusted(found: Mapping[str, os.stat_result], recorded: Optional[Mapping[str,
     out = {}
     for path, st in found.items():
         record = recorded.get(path)
-        if record is not None and record[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
+        if record is not None and stat.S_ISREG(st.st_mode) and record[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
             out[path] = record[3]
     return out
+
+
+def trusted_in(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, str]:
+    """Like `trusted`, looking up only the recorded files (files nobody recorded are of no use here)."""
+    found = {}
+    for path in recorded or {}:
+        try:
+            found[path] = os.lstat(os.path.join(root, path))
+        except OSError:
+            continue
+    return trusted(found, recorded)

@@ -179,7 +179,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     # pages and the producers listed here render side by side on every core (pagepool.py)
     page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
         lambda: events_outputs.outputs(site, project if reuse_from else None),
-        lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e))),
+        lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e)),
+                              project if reuse_from else None),
         lambda: mailing.outputs(env, site)], memo, recorder)
     files = [*page_files, *calendar_files,
              *assets.static_files(project, config.templates_dir, problems),

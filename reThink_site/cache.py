@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sqlite3
+import sys
+from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -18,11 +21,21 @@ FORMAT = "rethink-body-cache/1"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+RENDERING_LIBRARIES = ("markdown", "jinja2", "markupsafe", "icalendar", "feedgen", "lxml", "css-inline", "pydantic",
+                       "pyyaml", "python-dateutil", "tzdata")
+
+
+@functools.cache
 def package_fingerprint() -> str:
-    """A hash of the package's own code and version: new code never reuses old renders."""
+    """A hash of the package's code and of the libraries that shape output: an upgrade never reuses old work."""
     from reThink_site import __version__
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for name in RENDERING_LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
     for path in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -142,14 +155,15 @@ def discard(project: Path) -> None:
             child.unlink()
 
 
-PARTS_FILE = "calendar-parts.json"
+PARTS_FILE = "calendar-parts.json"  # VEVENTs and single-event calendars (ics.ComponentBytes)
+FEED_PARTS_FILE = "feed-parts.json"  # feed files (feeds.outputs)
 PARTS_FORMAT = "rethink-calendar-parts/1"
 
 
-def load_parts(project: Path) -> dict[str, tuple[bytes, tuple[str, ...]]]:
-    """Serialised VEVENTs of the last build by key (ics.ComponentBytes); empty when missing or damaged."""
+def load_parts(project: Path, name: str = PARTS_FILE) -> dict[str, tuple[bytes, tuple[str, ...]]]:
+    """Output parts of the last build by key, with their zone ids; empty when missing or damaged."""
     try:
-        data = json.loads((project / CACHE_DIR / PARTS_FILE).read_text(encoding="utf-8"))
+        data = json.loads((project / CACHE_DIR / name).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != PARTS_FORMAT:
             return {}
         return {key: (text.encode("utf-8"), tuple(zones)) for key, (text, zones) in data["parts"].items()
@@ -158,16 +172,16 @@ def load_parts(project: Path) -> dict[str, tuple[bytes, tuple[str, ...]]]:
         return {}
 
 
-def save_parts(project: Path, parts: dict[str, tuple[bytes, tuple[str, ...]]]) -> None:
-    """Keep this build's VEVENTs for the next build (atomically; failing only costs speed)."""
+def save_parts(project: Path, parts: dict[str, tuple[bytes, tuple[str, ...]]], name: str = PARTS_FILE) -> None:
+    """Keep this build's parts for the next build (atomically; failing only costs speed)."""
     folder = project / CACHE_DIR
     if not folder.is_dir():
         return
-    temporary = folder / f"{PARTS_FILE}.{os.getpid()}.tmp"
+    temporary = folder / f"{name}.{os.getpid()}.tmp"
     try:
         temporary.write_text(json.dumps({"format": PARTS_FORMAT, "parts": {
             key: [data.decode("utf-8"), list(zones)] for key, (data, zones) in parts.items()}},
             ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, folder / PARTS_FILE)
+        os.replace(temporary, folder / name)
     except OSError:
         temporary.unlink(missing_ok=True)

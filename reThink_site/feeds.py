@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime, time, timezone
 from typing import Callable, Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
-from reThink_site import eventtime, urls
+from reThink_site import cache, eventtime, urls
 from reThink_site.config import SiteConfig
 from reThink_site.htmltools import absolutize
 from reThink_site.index import Entry, Site
 from reThink_site.outputs import OutputFile
+from reThink_site.prints import value_print
 
 # An empty feed has no newest entry; this fixed date keeps its bytes stable between builds.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -136,16 +139,31 @@ def feed_specs(site: Site) -> dict[str, FeedSpec]:
     return specs
 
 
-def outputs(site: Site, newsletter_html: Optional[Callable[[Entry], str]] = None) -> list[OutputFile]:
-    """All feed files; `newsletter_html` gives an issue's full HTML (intro plus sections)."""
+def outputs(site: Site, newsletter_html: Optional[Callable[[Entry], str]] = None,
+            project: Optional[Path] = None) -> list[OutputFile]:
+    """All feed files; `newsletter_html` gives an issue's full HTML (intro plus sections).
+
+    With `project` (cache on) a feed whose entries, settings and code are unchanged is taken from
+    the last build's cache instead of being generated again.
+    """
+    known = cache.load_parts(project, cache.FEED_PARTS_FILE) if project is not None else {}
+    made: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+    prints: dict[int, bytes] = {}
+    setting = f"{cache.package_fingerprint()}\0{value_print(site.config, prints)}\0"
     files = []
     for path, spec in feed_specs(site).items():
         maker = atom_file if path == "/atom.xml" else rss_file
-        files.append(maker(spec, site, body_html))
+        key = hashlib.sha256(f"{setting}{maker.__name__}\0{value_print(spec, prints)}".encode()).hexdigest()
+        found = known.get(key)
+        if found is None:
+            found = (maker(spec, site, body_html).data or b"", ())
+        made[key] = found
+        files.append(OutputFile(urls.output_path(spec.path), found[0]))
     config = site.config
     issues = FeedSpec("/newsletter/feed.xml", f"{config.title}: {config.newsletter.title}",
                       f"Every issue of the {config.newsletter.title}.", "/newsletter/",
                       newest_first(site.newsletters, site.tz, config.feed.items))
-    files.append(rss_file(issues, site, newsletter_html or body_html))
+    files.append(rss_file(issues, site, newsletter_html or body_html))  # its sections come from templates
+    if project is not None and made != known:
+        cache.save_parts(project, made, cache.FEED_PARTS_FILE)
     return files
-

@@ -207,5 +207,12 @@ def programme(site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
 
 
 def single(entry: Entry, site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
-    """`/events/<slug>/event.ics`: one event, for downloading."""
-    return calendar_bytes([entry], site, entry.item.title, parts=parts)
+    """`/events/<slug>/event.ics`: one event, for downloading (kept whole between builds like its VEVENT)."""
+    if parts is None:
+        return calendar_bytes([entry], site, entry.item.title)
+    key = "single\0" + parts.vevent_key(entry)  # the file holds only what the VEVENT key covers
+    found = parts.known.get(key)
+    if found is None:
+        found = (calendar_bytes([entry], site, entry.item.title, parts=parts), ())
+    parts.made[key] = found
+    return found[0]

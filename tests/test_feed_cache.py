@@ -1,0 +1,62 @@
+"""Feeds kept from the last build are used only while their entries, settings and code are unchanged."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from reThink_site.cache import CACHE_DIR, FEED_PARTS_FILE
+from test_incremental import EXTRA, EXTRA_TEXT, edit_title, run, tree
+
+
+@pytest.fixture
+def site(copy_real_site: Path) -> Path:
+    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
+    run(copy_real_site, copy_real_site / "output")
+    assert (copy_real_site / CACHE_DIR / FEED_PARTS_FILE).is_file()
+    return copy_real_site
+
+
+def assert_clean(site: Path, tmp_path: Path, label: str) -> None:
+    clean = tmp_path / f"clean-{label}"
+    shutil.rmtree(clean, ignore_errors=True)
+    run(site, clean, cache=False)
+    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
+
+
+def titles(feed: Path) -> list[str]:
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo
+    return [entry.title for entry in parsed.entries]
+
+
+def test_a_title_edit_reaches_the_main_and_tag_feeds(site: Path, tmp_path: Path) -> None:
+    edit_title(site)
+    run(site, site / "output")
+    assert "Other thoughts" in titles(site / "output/feed.xml")
+    assert "Other thoughts" in titles(site / "output/tags/extra-topic/feed.xml")
+    assert "Extra thoughts" not in titles(site / "output/atom.xml")
+    assert_clean(site, tmp_path, "title")
+
+
+def test_a_new_feed_setting_regenerates_every_feed(site: Path, tmp_path: Path) -> None:
+    config = site / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  content: full\n" in text
+    config.write_text(text.replace("  content: full\n", "  content: summary\n"), encoding="utf-8")
+    run(site, site / "output")
+    assert "<content" not in (site / "output/atom.xml").read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "feed setting")
+
+
+@pytest.mark.parametrize("damage", ["not json", "stranger's keys"])
+def test_damaged_feed_parts_are_ignored(site: Path, tmp_path: Path, damage: str) -> None:
+    parts = site / CACHE_DIR / FEED_PARTS_FILE
+    parts.write_text("[[[" if damage == "not json" else
+                     '{"format": "rethink-calendar-parts/1", "parts": {"x": ["<rss/>", []]}}', encoding="utf-8")
+    edit_title(site)
+    run(site, site / "output")
+    assert_clean(site, tmp_path, damage)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
@@ -28,6 +29,7 @@ from reThink_site.prints import stable_bytes, value_print
 FORMAT = "rethink-pages/2"
 MEMO_FILE = "pages.json"
 CLOCK_GLOBALS = ("now", "today")
+CLOCK_WORDS = re.compile(r"\b(?:now|today)\b")
 
 
 class Recorder:
@@ -71,7 +73,7 @@ def theme_print(env: jinja2.Environment, site: Site, package: str) -> str:
     for name in sorted(env.list_templates()):
         source, _, _ = loader.get_source(env, name) if loader else ("", None, None)
         digest.update(name.encode() + b"\0" + source.encode() + b"\0")
-        if name.endswith((".html", ".txt", ".xml")):
+        if name.endswith((".html", ".txt", ".xml")) and CLOCK_WORDS.search(source):  # else it cannot read them
             try:
                 used = jinja2.meta.find_undeclared_variables(env.parse(source))
             except jinja2.TemplateSyntaxError:

@@ -9,16 +9,22 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import fields, is_dataclass
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import BaseModel
 
 from reThink_site.index import Entry
 
 
+_SIMPLE = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
     """Add a value to a digest: entries by their print, containers item by item, the rest pickled."""
-    if isinstance(value, Entry):
+    if type(value) in _SIMPLE:
+        digest.update(b"S" + pickle.dumps(value, 4))
+    elif isinstance(value, Entry):
         digest.update(b"E" + entry_print(value, entry_prints))
     elif isinstance(value, (tuple, list)):
         digest.update(b"(%d" % len(value))
@@ -73,8 +79,8 @@ def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
     """A digest of everything a template can read from an entry (its item, URL, HTML, summary)."""
     key = id(entry)
     if key not in entry_prints:
-        head = stable_bytes((entry.kind, entry.url, entry.summary, entry.ids))
-        digest = hashlib.sha256(head)
+        head = "\0".join((entry.kind, entry.url, entry.summary, *entry.ids))
+        digest = hashlib.sha256(f"{len(entry.ids)}\0{head}\0".encode())
         digest.update(entry.html.encode())
         digest.update(item_bytes(entry.item))
         entry_prints[key] = digest.digest()

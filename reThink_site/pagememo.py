@@ -129,9 +129,9 @@ class PageMemo:
         self.fresh[path] = record
         return OutputFile(path, source=self.output / path, digest=digest)
 
-    def remember(self, page: OutputFile, job: tuple, reads: tuple[str, ...]) -> None:
-        """Note what a freshly rendered page read, for the next build."""
-        self.fresh[page.path] = [list(reads), self.key(job, reads), page.content_digest()]
+    def remember(self, page: OutputFile, reads: tuple[str, ...], key: str) -> None:
+        """Note what a freshly rendered page read and its key, for the next build."""
+        self.fresh[page.path] = [list(reads), key, page.content_digest()]
 
     def save(self) -> None:
         """Write this build's page records (atomically; a failure only costs speed next time)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Iterable, Optional, Sequence
 
 import jinja2
@@ -16,16 +17,17 @@ CONTENT_LISTS = ("events", "summaries", "insights", "pages", "newsletters")
 SLICES_PER_WORKER = 4
 MIN_ENTRIES = 200  # smaller sites render faster than a fork starts
 
-def _render_job(env: jinja2.Environment, job: pages.Job, recorder: Optional[Recorder]) -> tuple[OutputFile, tuple]:
-    """Render one page, noting which Site attributes it read."""
-    if recorder is None:
-        return pages.page(env, job), ()
+def _render_job(env: jinja2.Environment, job: pages.Job, recorder: Optional[Recorder],
+                memo: Optional[PageMemo]) -> tuple[OutputFile, tuple, str]:
+    """Render one page in a worker, with what it read and (for the memo) its key and digest."""
+    if recorder is None or memo is None:
+        return pages.page(env, job), (), ""
     recorder.start()
     try:
         page = pages.page(env, job)
     finally:
         reads = recorder.stop()
-    return page, reads
+    return replace(page, digest=page.content_digest()), reads, memo.key(job, reads)
 
 
 def render_all(env: jinja2.Environment, site: Site, jobs: int,
@@ -44,13 +46,13 @@ def render_all(env: jinja2.Environment, site: Site, jobs: int,
     count = workers * SLICES_PER_WORKER
     tasks: list[Callable[[], list]] = [
         *(lambda extra=extra: list(extra()) for extra in extras),
-        *(lambda index=index: [_render_job(env, job, recorder) for job in todo[index::count]]
+        *(lambda index=index: [_render_job(env, job, recorder, memo) for job in todo[index::count]]
           for index in range(count))]
     done = fork_map(lambda task: task(), tasks, workers, min_per_worker=1)
     rendered: list[OutputFile] = []
     for index, part in enumerate(done[len(extras):]):
-        for job, (page, reads) in zip(todo[index::count], part):
+        for job, (page, reads, key) in zip(todo[index::count], part):
             if memo is not None:
-                memo.remember(page, job, reads)
+                memo.remember(page, reads, key)
             rendered.append(page)
     return [*reused, *rendered], done[:len(extras)]

@@ -1,6 +1,6 @@
 """Lets `python -m reThink_site` behave exactly like the `rethink` command."""
 
-from reThink_site.cli import main
+from reThink_site.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -232,3 +232,23 @@ def serve(site_dir, now, drafts, future, host, port, search) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def run() -> None:
+    """The `rethink` program: run the command, then exit at once instead of freeing a heap about to vanish.
+
+    A large build leaves hundreds of thousands of objects; tearing them down one by one at exit took a
+    quarter of a second at 5,000 pages. Output is flushed first; every file is closed by then.
+    """
+    code: int = 0
+    try:
+        main(standalone_mode=True)
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            click.echo(done.code, err=True)
+            code = 1
+        else:
+            code = done.code or 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,4 +1,4 @@
-"""The persistent body cache in .rethink-cache/: rendered Markdown keyed by everything it depends on."""
+"""The build cache in .rethink-cache/: rendered Markdown, calendar parts and feeds, keyed by all they depend on."""
 
 from __future__ import annotations
 

@@ -79,12 +79,11 @@ def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
     writer.make_site_dir(spare)
     if not (state.live and output.is_dir()):
         return {}, {}
-    live = treestate.trusted_in(output, state.live)
+    found = treestate.stat_recorded(output, state.live)
+    live = treestate.trusted(found, state.live)
     same = [path for path, digest in live.items() if digests.get(path) == digest]
-    writer.clone_tree(output, spare, same)  # unchanged files: hard links, never copies
-    found = writer.walk_files(spare)
-    found.pop(writer.MARKER, None)
-    return found, {path: live[path] for path in same}
+    writer.clone_tree(output, spare, same)  # unchanged files: hard links (same inode, size and mtime)
+    return {path: found[path] for path in same}, {path: live[path] for path in same}
 
 
 def _publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], index_search: bool) -> None:

@@ -105,12 +105,17 @@ def trusted(found: Mapping[str, os.stat_result], recorded: Optional[Mapping[str,
     return out
 
 
-def trusted_in(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, str]:
-    """Like `trusted`, looking up only the recorded files (files nobody recorded are of no use here)."""
+def stat_recorded(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, os.stat_result]:
+    """lstat of each recorded file that still exists under root."""
     found = {}
     for path in recorded or {}:
         try:
             found[path] = os.lstat(os.path.join(root, path))
         except OSError:
             continue
-    return trusted(found, recorded)
+    return found
+
+
+def trusted_in(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, str]:
+    """Like `trusted`, looking up only the recorded files (files nobody recorded are of no use here)."""
+    return trusted(stat_recorded(root, recorded), recorded)

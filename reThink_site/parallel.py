@@ -27,29 +27,34 @@ def _chunks(items: Sequence[Item], count: int) -> list[Sequence[Item]]:
     return [items[index::count] for index in range(count)]
 
 
-def _read_all(fd: int) -> bytes:
-    """Read a pipe to its end."""
-    parts = []
-    while True:
-        block = os.read(fd, 1 << 20)
-        if not block:
-            return b"".join(parts)
-        parts.append(block)
-
-
 def _child(function: Callable, chunk: Sequence, write_fd: int) -> None:
-    """Run in a forked child: compute the chunk, send the pickled results, and exit without cleanup."""
+    """Run in a forked child: compute the chunk, stream the pickled results, and exit without cleanup.
+
+    Results are pickled straight into the pipe, never into one big bytes object first: a share of a
+    large site's pages is a hundred megabytes, and a second copy of it would double the peak memory.
+    """
     code = 0
     try:
         try:
-            payload = pickle.dumps(("ok", [function(item) for item in chunk]), pickle.HIGHEST_PROTOCOL)
+            outcome: tuple = ("ok", [function(item) for item in chunk])
         except BaseException:  # noqa: BLE001 (the parent re-raises it with the child's traceback)
-            payload = pickle.dumps(("error", traceback.format_exc()))
+            outcome = ("error", traceback.format_exc())
             code = 1
         with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(payload)
+            pickle.dump(outcome, pipe, pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 (unpicklable results: the parent reports the broken stream)
+        code = 1
     finally:
         os._exit(code)
+
+
+def _receive(read_fd: int) -> tuple[str, object]:
+    """Unpickle a child's outcome straight from its pipe (no intermediate copy of the bytes)."""
+    with os.fdopen(read_fd, "rb", closefd=False) as pipe:
+        try:
+            return pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            return "error", "a worker died or sent results that could not be read"
 
 
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: int,
@@ -77,8 +82,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
         results: list = [None] * len(items)
         results[0::count] = [function(item) for item in chunks[0]]
         for index, (pid, read_fd) in enumerate(children, start=1):
-            data = _read_all(read_fd)
-            status, value = pickle.loads(data) if data else ("error", "worker died without a result")
+            status, value = _receive(read_fd)
             if status != "ok":
                 raise RuntimeError(f"a build worker failed:\n{value}")
             results[index::count] = value

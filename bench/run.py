@@ -100,6 +100,7 @@ class Tool:
             shutil.rmtree(self.folder / name, ignore_errors=True)
 
     def build(self) -> tuple[float, int]:
+        os.sync()  # the disk work of earlier steps (deleted trees, the last build's writes) is not charged here
         return timed(self.command, self.folder, self.env)
 
 

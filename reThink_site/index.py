@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional
 
 from reThink_site import eventtime
 from reThink_site.config import SiteConfig
-from reThink_site.models import Content, Event, Person
+from reThink_site.models import Content, Person
 from reThink_site.urls import slugify
 
 KIND_LABEL = MappingProxyType({"events": "Event", "summaries": "Discussion summary", "insights": "Insight",

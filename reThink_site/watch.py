@@ -74,22 +74,24 @@ def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None
     state.finished_build(problems)
     bound_host, bound_port = server.server_address[:2]
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
-    say(f"Serving http://{shown_host}:{bound_port}{state.base_path} (Ctrl-C to stop)")
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
                threading.Thread(target=watch_and_rebuild, args=(options, state, say), daemon=True)]
     previous = signal.signal(signal.SIGTERM, lambda *_: state.stop())
     try:
         for thread in threads:
             thread.start()
+        say(f"Serving http://{shown_host}:{bound_port}{state.base_path} (Ctrl-C to stop)")
         while not state.stopping.wait(0.5):
             pass
     except KeyboardInterrupt:
         pass
     finally:
         state.stop()
-        server.shutdown()
+        if threads[0].ident is not None:  # shutdown() waits forever for a serve_forever that never started
+            server.shutdown()
         server.server_close()
-        threads[1].join(timeout=5)
+        if threads[1].ident is not None:
+            threads[1].join(timeout=5)
         signal.signal(signal.SIGTERM, previous)
     say("Stopped.")
     return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagememo,
-                          pagepool, seo, timeparse)
+                          pagepool, seo, timeparse, treestate)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
@@ -180,10 +180,13 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     site = build_site(config, now, entries)
     recorder = pagememo.Recorder()
     env = make_env(project, pagememo.TrackedSite(site, recorder), recorder)  # notes what each page reads
-    memo = pagememo.open_memo(project / cache.CACHE_DIR, reuse_from, env, site) if reuse_from else None
+    memo = None
+    if reuse_from:  # the live tree's record, read once here and handed on to publishing with the plan
+        state = treestate.load(project / cache.CACHE_DIR, reuse_from)
+        memo = pagememo.open_memo(project / cache.CACHE_DIR, state, env, site)
     # pages and the producers listed here render side by side on every core (pagepool.py)
     page_files, (calendar_files, feed_files, mail_files) = pagepool.render_all(env, site, options.jobs, [
-        lambda: events_outputs.outputs(site, project if reuse_from else None),
+        lambda: events_outputs.calendar_files(site, project if reuse_from else None),
         lambda: feeds.outputs(site, lambda e: e.html + mailing.sections_html(env, build_issue(site, e)),
                               project if reuse_from else None),
         lambda: mailing.outputs(env, site)], memo, recorder)
@@ -253,7 +256,8 @@ def _build(options: BuildOptions, progress: Callable[[int], None]) -> BuildRepor
     if failing(result.problems, options.strict):
         fastpath.forget(options.project)
         raise ContentErrors(result.problems)
-    publish_site(options.project / cache.CACHE_DIR, output, result.files, options.cache, options.search)
+    publish_site(options.project / cache.CACHE_DIR, output, result.files, options.cache, options.search,
+                 result.memo.state if result.memo is not None else None)
     if result.memo is not None:
         result.memo.save()
     paths = [f.path for f in result.files]

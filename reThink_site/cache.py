@@ -102,28 +102,34 @@ class BodyCache:
 
 
 class CacheCorrupt(Exception):
-    """The cache cannot be trusted and must be thrown away."""
+    """A cache (bodies or content models) cannot be trusted and must be thrown away."""
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if need be) a cache database and check its format marker."""
+def connect_cache(path: Path, table: str, value_type: str, fmt: str) -> sqlite3.Connection:
+    """Open (creating if need be) a one-table key/value cache database and check its format marker."""
     connection = sqlite3.connect(path)
     try:
+        connection.execute("PRAGMA synchronous = OFF")  # a cache: a torn write is caught on reading, not fsynced
         connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-        connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value {value_type})")
         row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
         if row is None:
-            if connection.execute("SELECT COUNT(*) FROM bodies").fetchone()[0]:
+            if connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]:
                 raise CacheCorrupt("no format marker")
             with connection:
-                connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-        elif row[0] != FORMAT:
-            raise CacheCorrupt(f"format {row[0]!r}, expected {FORMAT!r}")
+                connection.execute("INSERT INTO meta VALUES ('format', ?)", (fmt,))
+        elif row[0] != fmt:
+            raise CacheCorrupt(f"format {row[0]!r}, expected {fmt!r}")
         connection.commit()
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the body cache database."""
+    return connect_cache(path, "bodies", "TEXT", FORMAT)
 
 
 def open_cache(project: Path) -> Optional[BodyCache]:
@@ -157,7 +163,7 @@ def discard(project: Path) -> None:
 
 PARTS_FILE = "calendar-parts.json"  # VEVENTs and single-event calendars (ics.ComponentBytes)
 FEED_PARTS_FILE = "feed-parts.json"  # feed files (feeds.outputs)
-PARTS_FORMAT = "rethink-calendar-parts/1"
+PARTS_FORMAT = "rethink-parts/1"  # both part files: {key: [text, [zone ids]]} (feeds have no zones)
 
 
 def load_parts(project: Path, name: str = PARTS_FILE) -> dict[str, tuple[bytes, tuple[str, ...]]]:

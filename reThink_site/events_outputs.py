@@ -41,7 +41,3 @@ def calendar_files(site: Site, project: Optional[Path] = None) -> list[OutputFil
         cache.save_parts(project, parts.made)
     return files
 
-
-def outputs(site: Site, project: Optional[Path] = None) -> list[OutputFile]:
-    """All of the events section's outputs that are not pages: the calendar files."""
-    return calendar_files(site, project)

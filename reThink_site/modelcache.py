@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, Optional
 import pydantic
 import yaml
 
-from reThink_site.cache import CACHE_DIR, package_fingerprint
+from reThink_site.cache import CACHE_DIR, CacheCorrupt, connect_cache, package_fingerprint
 
 MODELS_FILE = "models.sqlite"
 FORMAT = "rethink-model-cache/2"
@@ -144,10 +144,6 @@ def entry_key(context: str, kind: str, name: str, raw: bytes) -> str:
     return digest.hexdigest()
 
 
-class CacheCorrupt(Exception):
-    """The content cache cannot be trusted and must be thrown away."""
-
-
 @dataclass(frozen=True)
 class ModelCache:
     """An open content cache database; `warning` says why an old one was discarded, if it was."""
@@ -177,25 +173,8 @@ class ModelCache:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if need be) the database and check its format marker."""
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA synchronous = OFF")  # a cache: a torn write is caught on reading, not fsynced
-        connection.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-        connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
-        row = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
-        if row is None:
-            if connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0]:
-                raise CacheCorrupt("no format marker")
-            with connection:
-                connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
-        elif row[0] != FORMAT:
-            raise CacheCorrupt(f"format {row[0]!r}, expected {FORMAT!r}")
-        connection.commit()
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+    """Open the content cache database."""
+    return connect_cache(path, "entries", "BLOB", FORMAT)
 
 
 def unreadable(err: Exception) -> str:

@@ -88,8 +88,10 @@ def theme_print(env: jinja2.Environment, site: Site, package: str) -> str:
 class PageMemo:
     """Last build's page keys, and which of those pages the live output still holds unchanged."""
 
-    def __init__(self, cache_dir: Path, site: Site, theme: str, live: Mapping[str, str], output: Path) -> None:
-        self.cache_dir, self.site, self.theme, self.live, self.output = cache_dir, site, theme, live, output
+    def __init__(self, cache_dir: Path, site: Site, theme: str, live: Mapping[str, str],
+                 state: treestate.TreeState) -> None:
+        self.cache_dir, self.site, self.theme, self.live, self.state = cache_dir, site, theme, live, state
+        self.output = Path(state.output)
         self.entry_prints: dict[int, bytes] = {}
         self.site_prints: dict[str, str] = {}
         self.recorded: dict[str, list] = {}
@@ -144,13 +146,7 @@ class PageMemo:
             temporary.unlink(missing_ok=True)
 
 
-def open_memo(cache_dir: Path, output: Path, env: jinja2.Environment, site: Site) -> PageMemo:
+def open_memo(cache_dir: Path, state: treestate.TreeState, env: jinja2.Environment, site: Site) -> PageMemo:
     """The memo of the last build, trusting only the live pages that are exactly as it left them."""
-    state = treestate.load(cache_dir, output)
-    live: dict[str, str] = {}
-    if state.live and output.is_dir():
-        try:
-            live = treestate.trusted_in(output, state.live)
-        except OSError:
-            live = {}
-    return PageMemo(cache_dir, site, theme_print(env, site, cache.package_fingerprint()), live, output)
+    live = treestate.trusted_in(Path(state.output), state.live) if state.live else {}
+    return PageMemo(cache_dir, site, theme_print(env, site, cache.package_fingerprint()), live, state)

@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from reThink_site import search, treestate, writer
 from reThink_site.errors import SiteError
@@ -22,13 +22,17 @@ BACKGROUND_REMOVAL_FILES = 2000  # from this size an old tree is deleted after t
 
 
 def publish_site(project_cache: Path, output: Path, files: Sequence[OutputFile], use_cache: bool,
-                 index_search: bool) -> None:
-    """Write the planned files beside or over an older tree and swap them in; old site kept on failure."""
+                 index_search: bool, state: Optional[TreeState] = None) -> None:
+    """Write the planned files beside or over an older tree and swap them in; old site kept on failure.
+
+    `state` is the tree record the build already read (treestate.load) for its page memo, if any.
+    """
     try:
         writer.clean_leftovers(output)
         treestate.clean_leftovers(project_cache)
         if use_cache and _reusable(project_cache, output):
-            _publish_reusing(project_cache, output, files, index_search)
+            _publish_reusing(project_cache, output, files, index_search,
+                             state if state is not None else treestate.load(project_cache, output))
         else:  # a spare and its records stay as they are: the records only trust what they describe
             _publish_fresh(output, files, index_search)
     except OSError as err:  # a read-only folder, a file in the way: a message, never a traceback
@@ -86,9 +90,9 @@ def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
     return {path: found[path] for path in same}, {path: live[path] for path in same}
 
 
-def _publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], index_search: bool) -> None:
+def _publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], index_search: bool,
+                     state: TreeState) -> None:
     """Patch the spare tree into the new site, swap it with output/, and keep the old site as the spare."""
-    state = treestate.load(cache_dir, output)
     treestate.save(cache_dir, TreeState(state.output, state.live, None))  # the spare is about to change
     digests = _digests(files)
     found, reuse = _prepare_spare(cache_dir, output, state, digests)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
 
 from reThink_site.cache import CACHE_DIR, FEED_PARTS_FILE
-from test_incremental import EXTRA, EXTRA_TEXT, edit_title, run, tree
+from test_incremental import EXTRA, EXTRA_TEXT, assert_clean, edit_title, run
 
 
 @pytest.fixture
@@ -18,13 +17,6 @@ def site(copy_real_site: Path) -> Path:
     run(copy_real_site, copy_real_site / "output")
     assert (copy_real_site / CACHE_DIR / FEED_PARTS_FILE).is_file()
     return copy_real_site
-
-
-def assert_clean(site: Path, tmp_path: Path, label: str) -> None:
-    clean = tmp_path / f"clean-{label}"
-    shutil.rmtree(clean, ignore_errors=True)
-    run(site, clean, cache=False)
-    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
 
 
 def titles(feed: Path) -> list[str]:
@@ -56,7 +48,7 @@ def test_a_new_feed_setting_regenerates_every_feed(site: Path, tmp_path: Path) -
 def test_damaged_feed_parts_are_ignored(site: Path, tmp_path: Path, damage: str) -> None:
     parts = site / CACHE_DIR / FEED_PARTS_FILE
     parts.write_text("[[[" if damage == "not json" else
-                     '{"format": "rethink-calendar-parts/1", "parts": {"x": ["<rss/>", []]}}', encoding="utf-8")
+                     '{"format": "rethink-parts/1", "parts": {"x": ["<rss/>", []]}}', encoding="utf-8")
     edit_title(site)
     run(site, site / "output")
     assert_clean(site, tmp_path, damage)

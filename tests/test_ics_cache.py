@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import icalendar
 import pytest
 
 from reThink_site.cache import CACHE_DIR, PARTS_FILE
-from test_incremental import run, tree
+from test_incremental import assert_clean, run
 
 EVENT = "content/events/2014-06-20-using-public-assets.md"
 EVENT_ICS = "events/2014-06-20-using-public-assets/event.ics"
@@ -20,13 +19,6 @@ def site(copy_real_site: Path) -> Path:
     run(copy_real_site, copy_real_site / "output")
     assert (copy_real_site / CACHE_DIR / PARTS_FILE).is_file()
     return copy_real_site
-
-
-def assert_clean(site: Path, tmp_path: Path, label: str, now: str = "2015-03-10T12:00") -> None:
-    clean = tmp_path / f"clean-{label}"
-    shutil.rmtree(clean, ignore_errors=True)
-    run(site, clean, cache=False, now=now)
-    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
 
 
 def description(path: Path) -> str:
@@ -68,9 +60,9 @@ def test_damaged_parts_file_is_ignored(site: Path, tmp_path: Path, damage: str) 
     if damage == "not json":
         parts.write_text("{{{", encoding="utf-8")
     elif damage == "wrong shape":
-        parts.write_text('{"format": "rethink-calendar-parts/1", "parts": [1, 2]}', encoding="utf-8")
+        parts.write_text('{"format": "rethink-parts/1", "parts": [1, 2]}', encoding="utf-8")
     else:  # right shape, but a stranger's keys: never matched, so never used
-        parts.write_text('{"format": "rethink-calendar-parts/1", "parts": {"abc": ["BEGIN:VEVENT", []]}}',
+        parts.write_text('{"format": "rethink-parts/1", "parts": {"abc": ["BEGIN:VEVENT", []]}}',
                          encoding="utf-8")
     path = site / EVENT
     path.write_text(path.read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8")

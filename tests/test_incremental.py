@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -46,6 +47,14 @@ def site(copy_real_site: Path) -> Path:
     (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
     run(copy_real_site, copy_real_site / "output")
     return copy_real_site
+
+
+def assert_clean(site: Path, tmp_path: Path, label: str, now: str = PINNED_NOW) -> None:
+    """The published site equals a from-scratch build of the same content."""
+    clean = tmp_path / f"clean-{label}"
+    shutil.rmtree(clean, ignore_errors=True)
+    run(site, clean, cache=False, now=now)
+    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
 
 
 def edit_body(root: Path) -> None:

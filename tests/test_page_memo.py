@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from reThink_site import pages
-from test_incremental import EXTRA, EXTRA_TEXT, edit_body, run, tree
+from test_incremental import assert_clean, edit_body, run, site  # noqa: F401 (site is the shared fixture)
 
 EVENT = "content/events/2015-02-27-sefton-delivering-with-communities.md"
 SUMMARY_PAGE = "summaries/delivering-with-communities-sefton/index.html"
-
-
-@pytest.fixture
-def site(copy_real_site: Path) -> Path:
-    """The real site plus one extra insight, built once with the cache on."""
-    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
-    run(copy_real_site, copy_real_site / "output")
-    return copy_real_site
 
 
 @pytest.fixture
@@ -35,13 +26,6 @@ def rendered(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(pages, "page", counting)
     return urls
-
-
-def assert_clean(site: Path, tmp_path: Path, label: str, now: str = "2015-03-10T12:00") -> None:
-    clean = tmp_path / f"clean-{label}"
-    shutil.rmtree(clean, ignore_errors=True)
-    run(site, clean, cache=False, now=now)
-    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
 
 
 def test_a_body_edit_renders_only_that_page(site: Path, tmp_path: Path, rendered: list[str]) -> None:

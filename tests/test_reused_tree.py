@@ -11,26 +11,10 @@ import pytest
 from reThink_site.cache import CACHE_DIR
 from reThink_site.treestate import SPARE_DIR, STATE_FILE
 
-from test_incremental import (EXTRA, EXTRA_TEXT, delete_file, edit_asset, edit_body, edit_site_yaml,
-                              edit_template, edit_title, rename_file, run, tree)
+from test_incremental import (EXTRA, assert_clean, delete_file, edit_asset, edit_body,  # noqa: F401 (site is the shared fixture)
+                              edit_site_yaml, edit_template, edit_title, rename_file, run, site, tree)
 
 UNRELATED = "events/2014-01-08-design-in-public-services-briefing/index.html"  # a page no edit below touches
-
-
-@pytest.fixture
-def site(copy_real_site: Path) -> Path:
-    """The real site plus one extra insight, built once with the cache on."""
-    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
-    run(copy_real_site, copy_real_site / "output")
-    return copy_real_site
-
-
-def assert_clean(site: Path, tmp_path: Path, label: str) -> None:
-    """The published site equals a from-scratch build of the same content."""
-    clean = tmp_path / f"clean-{label}"
-    shutil.rmtree(clean, ignore_errors=True)
-    run(site, clean, cache=False)
-    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
 
 
 def test_a_chain_of_edits_matches_a_clean_build_after_every_step(site: Path, tmp_path: Path) -> None:

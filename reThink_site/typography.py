@@ -16,11 +16,13 @@ _TOKENS = re.compile(r"---|--|\.\.\.|\. \. \.|[\"']")
 _OPENS_AFTER = frozenset(" \t\n([{\u2014\u2013-/\u00a0\u201c\u2018")
 _DECADE = re.compile(r"\d\ds")
 _HTML_PIECES = re.compile(r"<!--.*?-->|<[^>]*>|&#?\w+;|[^<&]+|[<&]", re.DOTALL)
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+_SKIP_TAG = re.compile(r"<(/?)(" + "|".join(sorted(SKIP)) + r")\b", re.IGNORECASE)
 
 
 def smarten(text: str, before: str) -> str:
     """Replace straight quotes, -- and ... in text; `before` is the character that precedes it."""
+    if not _TOKENS.search(text):
+        return text
     out, last = [], 0
     for match in _TOKENS.finditer(text):
         token, start = match.group(), match.start()
@@ -54,14 +56,13 @@ def smarten_html(fragment: str) -> str:
     out, before, skipping = [], "", []
     for piece in _HTML_PIECES.findall(fragment):
         if piece[0] == "<" and len(piece) > 1:
-            name = _TAG_NAME.match(piece)
-            tag = name.group(1).lower() if name else ""
-            if tag in SKIP and not piece.endswith("/>"):
-                if piece[1] == "/":
-                    if skipping and skipping[-1] == tag:
-                        skipping.pop()
-                else:
+            skip_tag = _SKIP_TAG.match(piece)
+            if skip_tag and not piece.endswith("/>"):
+                tag = skip_tag.group(2).lower()
+                if not skip_tag.group(1):
                     skipping.append(tag)
+                elif skipping and skipping[-1] == tag:
+                    skipping.pop()
             out.append(piece)
         elif piece[0] == "&" and len(piece) > 1:
             out.append(piece)  # an entity: its character counts as the one before the next text

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pyromark
 
 from reThink_site.markup import LinkContext, LinkRecorder, Rendered
-from reThink_site.typography import smarten_html
+from reThink_site.typography import has_tokens, smarten_html
 from reThink_site.urls import slugify
 
 OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_FOOTNOTES
@@ -85,16 +85,19 @@ class CommonMarkRenderer:
         heading: list[str] | None = None
         heading_start: tuple[int, int, dict] = (0, 0, {})
         image_depth, alt, image_source = 0, [], ""
+        typeset = False  # whether any text has quotes, dashes or dots to make typographic
         for event in events:
             if type(event) is str:
                 continue
             (kind, value), = event.items()
             if kind == "Text" or kind == "Code":
+                typeset = typeset or (kind == "Text" and has_tokens(value))
                 if heading is not None:
                     heading.append(value)
                 if image_depth:
                     alt.append(value)
             elif kind == "Html" or kind == "InlineHtml":
+                typeset = True  # text inside raw HTML is typeset too
                 edits.skip_past(value)
                 ids.extend(next(v for v in found if v is not None) for found in _RAW_ID.findall(value))
             elif kind == "Start":
@@ -130,8 +133,9 @@ class CommonMarkRenderer:
                     heading = None
             elif kind == "FootnoteReference":
                 edits.replace_attribute('<sup class="footnote-reference"><a href="', f"#fn-{value}", f"#{value}")
-        return Rendered(smarten_html(edits.applied()).rstrip("\n"), tuple(ids), tuple(links.links), tuple(links.missing),
-                        tuple(no_alt), tuple(links.bad))
+        out = edits.applied()
+        return Rendered((smarten_html(out) if typeset else out).rstrip("\n"), tuple(ids), tuple(links.links),
+                        tuple(links.missing), tuple(no_alt), tuple(links.bad))
 
     def _heading_tag(self, data: dict, anchor: str) -> str:
         """`<h2 id="…">`, keeping classes and, unless raw HTML is escaped, other `{…}` attributes."""

@@ -19,6 +19,11 @@ _HTML_PIECES = re.compile(r"<!--.*?-->|<[^>]*>|&#?\w+;|[^<&]+|[<&]", re.DOTALL)
 _SKIP_TAG = re.compile(r"<(/?)(" + "|".join(sorted(SKIP)) + r")\b", re.IGNORECASE)
 
 
+def has_tokens(text: str) -> bool:
+    """Whether smarten would change anything in text."""
+    return _TOKENS.search(text) is not None
+
+
 def smarten(text: str, before: str) -> str:
     """Replace straight quotes, -- and ... in text; `before` is the character that precedes it."""
     if not _TOKENS.search(text):

@@ -85,19 +85,20 @@ class CommonMarkRenderer:
         heading: list[str] | None = None
         heading_start: tuple[int, int, dict] = (0, 0, {})
         image_depth, alt, image_source = 0, [], ""
-        typeset = False  # whether any text has quotes, dashes or dots to make typographic
+        texts: list[str] = []  # to learn whether any text has quotes, dashes or dots to make typographic
         for event in events:
             if type(event) is str:
                 continue
             (kind, value), = event.items()
             if kind == "Text" or kind == "Code":
-                typeset = typeset or (kind == "Text" and has_tokens(value))
+                if kind == "Text":
+                    texts.append(value)
                 if heading is not None:
                     heading.append(value)
                 if image_depth:
                     alt.append(value)
             elif kind == "Html" or kind == "InlineHtml":
-                typeset = True  # text inside raw HTML is typeset too
+                texts.append("'")  # text inside raw HTML is typeset too
                 edits.skip_past(value)
                 ids.extend(next(v for v in found if v is not None) for found in _RAW_ID.findall(value))
             elif kind == "Start":
@@ -134,7 +135,7 @@ class CommonMarkRenderer:
             elif kind == "FootnoteReference":
                 edits.replace_attribute('<sup class="footnote-reference"><a href="', f"#fn-{value}", f"#{value}")
         out = edits.applied()
-        return Rendered((smarten_html(out) if typeset else out).rstrip("\n"), tuple(ids), tuple(links.links),
+        return Rendered((smarten_html(out) if has_tokens("\0".join(texts)) else out).rstrip("\n"), tuple(ids), tuple(links.links),
                         tuple(links.missing), tuple(no_alt), tuple(links.bad))
 
     def _heading_tag(self, data: dict, anchor: str) -> str:

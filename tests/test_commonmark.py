@@ -6,9 +6,11 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from hypothesis import given
 
 from reThink_site.markup import LinkContext, make_renderer
 from test_incremental import assert_clean, run, site  # noqa: F401 (site is a fixture)
+from test_reliability_fuzz import FUZZ, markdown_bodies
 
 CONTEXT = LinkContext("insights", {"pages/about.md": "/about/", "insights/other.md": "/insights/other/"},
                       "/rethink/")
@@ -116,3 +118,20 @@ def test_switching_engine_rebuilds_like_a_clean_build(site: Path, tmp_path: Path
                                                                 "python-markdown\n", 1), encoding="utf-8")
     run(site, site / "output")
     assert_clean(site, tmp_path, "an engine change")
+
+
+MARKDOWN_TAGS = {"DOCUMENT_FRAGMENT", "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "em", "strong", "del",
+                 "code", "pre", "blockquote", "ul", "ol", "li", "hr", "br", "table", "thead", "tbody", "tr", "th",
+                 "td", "sup", "div", "input"}
+
+
+@FUZZ
+@given(body=markdown_bodies)
+def test_escape_mode_never_lets_markup_through(body):
+    out = render(body, raw_html="escape")
+    tree = parse(out.html)
+    assert {e.tag for e in tree.iter() if isinstance(e.tag, str)} <= MARKDOWN_TAGS
+    assert not [name for e in tree.iter() for name in e.keys() if name.lower().startswith("on")]
+    assert [d.get("class") for d in tree.iter("div")] == ["footnote-definition"] * len(list(tree.iter("div")))
+    for a in tree.iter("a"):
+        assert not a.get("href", "").lower().lstrip().startswith(("javascript", "vbscript", "data"))

@@ -77,66 +77,88 @@ class CommonMarkRenderer:
         """Render one body and collect what the link checker needs."""
         if self.escape_html:
             body = _without_raw_html(body)
-        events = tuple(pyromark.events(body, options=OPTIONS))
-        edits = _Edits(pyromark.html(body, options=OPTIONS))
-        links = LinkRecorder(context)
-        ids: list[str] = []
-        no_alt: list[str] = []
-        heading: list[str] | None = None
-        heading_start: tuple[int, int, dict] = (0, 0, {})
-        image_depth, alt, image_source = 0, [], ""
-        texts: list[str] = []  # to learn whether any text has quotes, dashes or dots to make typographic
-        for event in events:
-            if type(event) is str:
-                continue
-            (kind, value), = event.items()
-            if kind == "Text" or kind == "Code":
-                if kind == "Text":
-                    texts.append(value)
-                if heading is not None:
-                    heading.append(value)
-                if image_depth:
-                    alt.append(value)
-            elif kind == "Html" or kind == "InlineHtml":
-                texts.append("'")  # text inside raw HTML is typeset too
-                edits.skip_past(value)
-                ids.extend(next(v for v in found if v is not None) for found in _RAW_ID.findall(value))
-            elif kind == "Start":
-                (tag, data), = value.items() if type(value) is dict else ((value, None),)
-                if image_depth and tag in ("Link", "Image"):
-                    image_depth += tag == "Image"  # inside alt text nothing is a tag
-                elif tag == "Link":
-                    target = ("mailto:" if data["link_type"] == "Email" else "") + data["dest_url"]
-                    edits.replace_attribute('<a href="', links.rewrite(target), target)
-                elif tag == "Image":
-                    image_depth, alt, image_source = 1, [], data["dest_url"]
-                    edits.replace_attribute('<img src="', links.rewrite(image_source), image_source)
-                elif tag == "Heading":
-                    start = edits.find("<h" + data["level"][1])
-                    if start < 0:
-                        continue
-                    end = edits.html.find(">", start) + 1
-                    heading, heading_start = [], (start, end, data)
-                    edits.cursor = end
-                elif tag == "FootnoteDefinition":
-                    ids.append(f"fn-{data}")
-                    edits.replace_attribute('<div class="footnote-definition" id="', f"fn-{data}", data)
-            elif kind == "End":
-                if value == "Image" and image_depth:
-                    image_depth -= 1
-                    if not image_depth and not "".join(alt).strip():
-                        no_alt.append(image_source)
-                elif type(value) is dict and "Heading" in value and heading is not None:
-                    start, end, data = heading_start
-                    anchor = _unique(data["id"] or slugify("".join(heading)) or "section", ids)
-                    ids.append(anchor)
-                    edits.spans.append((start, end, self._heading_tag(data, anchor)))
-                    heading = None
-            elif kind == "FootnoteReference":
-                edits.replace_attribute('<sup class="footnote-reference"><a href="', f"#fn-{value}", f"#{value}")
-        out = edits.applied()
-        return Rendered((smarten_html(out) if has_tokens("\0".join(texts)) else out).rstrip("\n"), tuple(ids), tuple(links.links),
-                        tuple(links.missing), tuple(no_alt), tuple(links.bad))
+        walk = _Walk(_Edits(pyromark.html(body, options=OPTIONS)), LinkRecorder(context), self.escape_html)
+        for event in pyromark.events(body, options=OPTIONS):
+            if type(event) is dict:  # the bare strings (breaks, rules) need nothing
+                (kind, value), = event.items()
+                handler = walk.handlers.get(kind)
+                if handler is not None:
+                    handler(value)
+        out = walk.edits.applied()
+        typeset = smarten_html(out) if has_tokens("\0".join(walk.texts)) else out
+        links = walk.links
+        return Rendered(typeset.rstrip("\n"), tuple(walk.ids), tuple(links.links), tuple(links.missing),
+                        tuple(walk.no_alt), tuple(links.bad))
+
+
+class _Walk:
+    """One pass over a body's events, adjusting the tags they produced in the rendered HTML."""
+
+    def __init__(self, edits: _Edits, links: LinkRecorder, escape_html: bool) -> None:
+        self.edits, self.links, self.escape_html = edits, links, escape_html
+        self.ids: list[str] = []
+        self.no_alt: list[str] = []
+        self.texts: list[str] = []  # to learn whether any text has quotes, dashes or dots to typeset
+        self.heading: list[str] | None = None  # the text of the heading being read
+        self.heading_tag: tuple[int, int, dict] = (0, 0, {})
+        self.image_depth, self.alt, self.image_source = 0, [], ""
+        self.handlers = {"Text": self.text, "Code": self.code, "Html": self.raw, "InlineHtml": self.raw,
+                         "Start": self.start, "End": self.end, "FootnoteReference": self.footnote_reference}
+
+    def text(self, value: str) -> None:
+        """Plain text: typeset later, and part of a heading's id or an image's alt text."""
+        self.texts.append(value)
+        self.code(value)
+
+    def code(self, value: str) -> None:
+        """Inline code: never typeset, but it names headings and describes images too."""
+        if self.heading is not None:
+            self.heading.append(value)
+        if self.image_depth:
+            self.alt.append(value)
+
+    def raw(self, value: str) -> None:
+        """Raw HTML, copied verbatim: skipped over, its ids noted, its text typeset."""
+        self.texts.append("'")
+        self.edits.skip_past(value)
+        self.ids.extend(next(v for v in found if v is not None) for found in _RAW_ID.findall(value))
+
+    def start(self, value) -> None:
+        """Links and images get our URL rules; headings and footnotes their ids."""
+        (tag, data), = value.items() if type(value) is dict else ((value, None),)
+        if self.image_depth and tag in ("Link", "Image"):
+            self.image_depth += tag == "Image"  # inside alt text nothing is a tag
+        elif tag == "Link":
+            target = ("mailto:" if data["link_type"] == "Email" else "") + data["dest_url"]
+            self.edits.replace_attribute('<a href="', self.links.rewrite(target), target)
+        elif tag == "Image":
+            self.image_depth, self.alt, self.image_source = 1, [], data["dest_url"]
+            self.edits.replace_attribute('<img src="', self.links.rewrite(data["dest_url"]), data["dest_url"])
+        elif tag == "Heading":
+            start = self.edits.find("<h" + data["level"][1])
+            if start >= 0:
+                end = self.edits.html.find(">", start) + 1
+                self.heading, self.heading_tag, self.edits.cursor = [], (start, end, data), end
+        elif tag == "FootnoteDefinition":
+            self.ids.append(f"fn-{data}")
+            self.edits.replace_attribute('<div class="footnote-definition" id="', f"fn-{data}", data)
+
+    def end(self, value) -> None:
+        """An image's alt text or a heading's text is complete."""
+        if value == "Image" and self.image_depth:
+            self.image_depth -= 1
+            if not self.image_depth and not "".join(self.alt).strip():
+                self.no_alt.append(self.image_source)
+        elif type(value) is dict and "Heading" in value and self.heading is not None:
+            start, end, data = self.heading_tag
+            anchor = _unique(data["id"] or slugify("".join(self.heading)) or "section", self.ids)
+            self.ids.append(anchor)
+            self.edits.spans.append((start, end, self._heading_tag(data, anchor)))
+            self.heading = None
+
+    def footnote_reference(self, value: str) -> None:
+        """A footnote mark links to the footnote's own id."""
+        self.edits.replace_attribute('<sup class="footnote-reference"><a href="', f"#fn-{value}", f"#{value}")
 
     def _heading_tag(self, data: dict, anchor: str) -> str:
         """`<h2 id="…">`, keeping classes and, unless raw HTML is escaped, other `{…}` attributes."""

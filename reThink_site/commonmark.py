@@ -1,7 +1,7 @@
 """CommonMark bodies (`markdown.engine: commonmark`, the default) with pulldown-cmark, through pyromark.
 
-pulldown-cmark (the Rust parser behind Zola, mdBook and rustdoc) renders a body about 200 times faster
-than Python-Markdown. It renders the HTML; its event stream, read once alongside, says where each
+pulldown-cmark (the Rust parser behind Zola, mdBook and rustdoc) parses and renders a body in about
+0.01 ms. It renders the HTML; its event stream, read once alongside, says where each
 Markdown link, image, heading and footnote sits, so only those tags are adjusted: links resolved and
 recorded, heading ids added, footnote ids made unique. Raw HTML is passed through untouched (or, with
 `raw_html: escape`, turned into text before parsing). Smart punctuation runs over the text last.

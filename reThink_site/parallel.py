@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 import sys
 import traceback
 from typing import Callable, Sequence, TypeVar
@@ -12,6 +13,8 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 64  # below this a fork costs more than it saves
+BATCHES_PER_WORKER = 8  # items are handed out in this many batches per process, whoever is free first
+_INDEX = struct.Struct("<I")
 
 
 def worker_count(jobs: int, items: int, min_per_worker: int = MIN_ITEMS_PER_WORKER) -> int:
@@ -27,8 +30,26 @@ def _chunks(items: Sequence[Item], count: int) -> list[Sequence[Item]]:
     return [items[index::count] for index in range(count)]
 
 
-def _child(function: Callable, chunk: Sequence, write_fd: int) -> None:
-    """Run in a forked child: compute the chunk, stream the pickled results, and exit without cleanup.
+def _next_batch(queue_fd: int) -> int:
+    """The index of the next batch nobody has taken yet, or -1 when all are taken.
+
+    The parent wrote every index into one pipe before forking; a read of one index is atomic, so each
+    batch goes to exactly one process, and a process that finishes early simply takes another.
+    """
+    data = os.read(queue_fd, _INDEX.size)
+    return _INDEX.unpack(data)[0] if len(data) == _INDEX.size else -1
+
+
+def _work_through(function: Callable, batches: Sequence[Sequence], queue_fd: int) -> list[tuple[int, list]]:
+    """Take batches from the queue until it is empty; each result list is tagged with its batch."""
+    done = []
+    while (index := _next_batch(queue_fd)) >= 0:
+        done.append((index, [function(item) for item in batches[index]]))
+    return done
+
+
+def _child(function: Callable, batches: Sequence[Sequence], queue_fd: int, write_fd: int) -> None:
+    """Run in a forked child: work through the queue, stream the pickled results, exit without cleanup.
 
     Results are pickled straight into the pipe, never into one big bytes object first: a share of a
     large site's pages is a hundred megabytes, and a second copy of it would double the peak memory.
@@ -36,7 +57,7 @@ def _child(function: Callable, chunk: Sequence, write_fd: int) -> None:
     code = 0
     try:
         try:
-            outcome: tuple = ("ok", [function(item) for item in chunk])
+            outcome: tuple = ("ok", _work_through(function, batches, queue_fd))
         except BaseException:  # noqa: BLE001 (the parent re-raises it with the child's traceback)
             outcome = ("error", traceback.format_exc())
             code = 1
@@ -61,32 +82,40 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
              min_per_worker: int = MIN_ITEMS_PER_WORKER) -> list[Result]:
     """`[function(x) for x in items]`, computed by forked children that inherit the caller's state.
 
-    Fork (not spawn) means nothing but the results is pickled; the parent does one share itself.
+    Fork (not spawn) means nothing but the results is pickled; the parent works through the batches
+    too. Batches are taken from a shared queue, so one slow item (the calendars) does not leave the
+    other cores idle while its process catches up.
     """
     count = worker_count(jobs, len(items), min_per_worker)
     if count == 1:
         return [function(item) for item in items]
-    chunks = _chunks(items, count)
+    batches = _chunks(items, min(len(items), count * BATCHES_PER_WORKER))
     children: list[tuple[int, int]] = []
+    queue_read, queue_write = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        for chunk in chunks[1:]:
+        os.write(queue_write, b"".join(_INDEX.pack(index) for index in range(len(batches))))
+        os.close(queue_write)
+        for _ in range(count - 1):
             read_fd, write_fd = os.pipe()
             pid = os.fork()
             if pid == 0:
                 os.close(read_fd)
-                _child(function, chunk, write_fd)
+                _child(function, batches, queue_read, write_fd)
             os.close(write_fd)
             children.append((pid, read_fd))
         results: list = [None] * len(items)
-        results[0::count] = [function(item) for item in chunks[0]]
-        for index, (pid, read_fd) in enumerate(children, start=1):
+        done = _work_through(function, batches, queue_read)
+        for pid, read_fd in children:
             status, value = _receive(read_fd)
             if status != "ok":
                 raise RuntimeError(f"a build worker failed:\n{value}")
-            results[index::count] = value
+            done += value
+        for index, part in done:
+            results[index::len(batches)] = part
     finally:
+        os.close(queue_read)
         for pid, read_fd in children:
             try:
                 os.close(read_fd)

@@ -25,6 +25,7 @@ class Renders:
 
     rendered: tuple[Rendered, ...]
     warning: str = ""
+    keys: tuple[str, ...] = ()  # each job's cache key, when the cache is on
 
 
 def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, raw_html: str,
@@ -60,4 +61,4 @@ def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, r
             warning = warning or f"{body_cache.CACHE_DIR}: could not update the build cache ({err})"
         opened.close()
     rendered = tuple(fresh[i] if i in fresh else found[keys[i]] for i in range(len(jobs_list)))
-    return Renders(rendered, warning)
+    return Renders(rendered, warning, tuple(keys))

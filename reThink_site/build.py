@@ -127,10 +127,13 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
     notes.extend(Problem(cache.CACHE_DIR, 1, "", renders.warning, "", "warning")
                  for _ in range(bool(renders.warning)))
     out = []
-    for (kind, item, url), rendered in zip(chosen, renders.rendered):
+    body_keys = renders.keys or ("",) * len(chosen)
+    for (kind, item, url), rendered, body_key in zip(chosen, renders.rendered, body_keys):
         summary = item.summary or first_paragraph(rendered.html)
+        model_key = loaded.keys.get(item.source_path, "")
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
-                          loaded.lines.get(item.source_path, {})), rendered))
+                          loaded.lines.get(item.source_path, {}),
+                          f"{model_key}\0{body_key}" if model_key and body_key else ""), rendered))
     progress(len(out))
     return out, unpublished, failed_bodies(loaded, config, file_urls)
 

@@ -27,6 +27,8 @@ class Entry:
     summary: str
     ids: tuple[str, ...] = ()
     field_lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
+    # the content-cache and body-cache keys it was made from, which fix every field above ("" = unknown)
+    inputs_key: str = field(default="", compare=False, repr=False)
 
     def __getattr__(self, name: str) -> Any:
         """Let templates read the item's fields directly (`entry.title`)."""

@@ -28,6 +28,9 @@ def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
         digest.update(b"E" + entry_print(value, entry_prints))
     elif isinstance(value, (tuple, list)):
         digest.update(b"(%d" % len(value))
+        if all(type(item) is Entry for item in value):  # the common long list: the same bytes, fed at once
+            digest.update(b"".join(b"E" + entry_print(item, entry_prints) for item in value))
+            return
         for item in value:
             _feed(digest, item, entry_prints)
     elif isinstance(value, Mapping):
@@ -78,6 +81,9 @@ def item_bytes(item: BaseModel) -> bytes:
 def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
     """A digest of everything a template can read from an entry (its item, URL, HTML, summary)."""
     key = id(entry)
+    if key not in entry_prints and entry.inputs_key:  # the cache keys it was made from fix all of those
+        head = f"inputs\0{entry.kind}\0{entry.url}\0{entry.inputs_key}"
+        entry_prints[key] = hashlib.sha256(head.encode()).digest()
     if key not in entry_prints:
         head = "\0".join((entry.kind, entry.url, entry.summary, *entry.ids))
         digest = hashlib.sha256(f"{len(entry.ids)}\0{head}\0".encode())

@@ -227,23 +227,30 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: None) -> BuildReport:
-    """Build the site and publish it atomically; raise ContentErrors and leave output/ alone on failure."""
+def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: None,
+          known_changed: bool = False) -> BuildReport:
+    """Build the site and publish it atomically; raise ContentErrors and leave output/ alone on failure.
+
+    `known_changed`: the caller has just found that the no-change fast path does not apply.
+    """
     with fewer_collections():
-        return _build(options, progress)
+        return _build(options, progress, known_changed)
 
 
-def _build(options: BuildOptions, progress: Callable[[int], None]) -> BuildReport:
+def _build(options: BuildOptions, progress: Callable[[int], None], known_changed: bool = False) -> BuildReport:
     """The build itself (see build)."""
     started = time.perf_counter()
     config = load_config(options.project / "site.yaml")
     output = (options.output or options.project / config.output_dir).absolute()
     writer.check_output_dir(output, options.project)
+    roots = [options.project / "site.yaml", options.project / config.content_dir,
+             options.project / config.templates_dir, *theme_dirs(options.project, config.templates_dir)]
+    inputs = fastpath.snapshot(roots)  # taken before anything is read, and recorded once the build is done
     # a rebuild whose inputs, options, output folder and time window are unchanged stops here.
     key = fastpath.options_key(options.project, options.output, options.now, options.drafts, options.future,
                                options.strict, options.search)
     if options.cache:
-        recorded = fastpath.up_to_date(options.project, key, options.now)
+        recorded = None if known_changed else fastpath.up_to_date(options.project, key, options.now, (roots, inputs))
         if recorded is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
         try:
@@ -252,9 +259,6 @@ def _build(options: BuildOptions, progress: Callable[[int], None]) -> BuildRepor
             pass  # a read-only site still builds, just without the cache
     else:
         fastpath.forget(options.project)
-    roots = [options.project / "site.yaml", options.project / config.content_dir,
-             options.project / config.templates_dir, *theme_dirs(options.project, config.templates_dir)]
-    inputs = fastpath.snapshot(roots)
     result = plan(options, progress, reuse_from=output if options.cache else None)
     if failing(result.problems, options.strict):
         fastpath.forget(options.project)

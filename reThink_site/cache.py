@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import sys
@@ -17,7 +18,7 @@ from reThink_site.markup import Rendered
 
 CACHE_DIR = ".rethink-cache"
 BODIES_FILE = "bodies.sqlite"
-FORMAT = "rethink-body-cache/1"
+FORMAT = "rethink-body-cache/2"  # rows: marshalled tuples of strings
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -52,18 +53,19 @@ def context_hash(package: str, raw_html: str, base: str, file_urls: dict[str, st
     return hashlib.sha256(f"{package}\0{raw_html}\0{base}\0{urls}".encode()).hexdigest()
 
 
-def _encode(rendered: Rendered) -> str:
-    return json.dumps([rendered.html, rendered.ids, rendered.links, rendered.missing_files,
-                       rendered.images_without_alt, rendered.bad_schemes], ensure_ascii=False)
+def _encode(rendered: Rendered) -> bytes:
+    """A render as a marshalled tuple of strings: read back several times faster than JSON."""
+    return marshal.dumps((rendered.html, tuple(rendered.ids), tuple(rendered.links), tuple(rendered.missing_files),
+                          tuple(rendered.images_without_alt), tuple(rendered.bad_schemes)))
 
 
-def _decode(text: str) -> Rendered:
-    """Rebuild a Rendered from its JSON, checking the shape so a damaged row is noticed."""
-    value = json.loads(text)
-    if not (isinstance(value, list) and len(value) == 6 and isinstance(value[0], str)
-            and all(isinstance(part, list) and all(isinstance(s, str) for s in part) for part in value[1:])):
+def _decode(blob: bytes) -> Rendered:
+    """Rebuild a Rendered from its row, checking the shape so a damaged row is noticed."""
+    value = marshal.loads(blob)  # only plain values: nothing in a row is ever run
+    if not (type(value) is tuple and len(value) == 6 and type(value[0]) is str
+            and all(type(part) is tuple and all(type(s) is str for s in part) for part in value[1:])):
         raise ValueError("unexpected cache row")
-    return Rendered(value[0], *(tuple(part) for part in value[1:]))
+    return Rendered(*value)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class BodyCache:
             for key, value in rows:
                 if key in wanted:
                     found[key] = _decode(value)
-        except (sqlite3.DatabaseError, ValueError, TypeError) as err:
+        except (sqlite3.DatabaseError, ValueError, TypeError, EOFError) as err:
             raise CacheCorrupt(str(err)) from None
         return found
 
@@ -129,7 +131,7 @@ def connect_cache(path: Path, table: str, value_type: str, fmt: str) -> sqlite3.
 
 def _connect(path: Path) -> sqlite3.Connection:
     """Open the body cache database."""
-    return connect_cache(path, "bodies", "TEXT", FORMAT)
+    return connect_cache(path, "bodies", "BLOB", FORMAT)
 
 
 def open_cache(project: Path) -> Optional[BodyCache]:

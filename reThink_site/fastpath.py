@@ -148,11 +148,13 @@ def valid_until(loaded: Any, now: datetime, config: Any) -> Optional[datetime]:
     tz = config.tz
     local = now.astimezone(tz)
     moments = [datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tz)]
+    values = set()  # many items share a date: each distinct value's instants are made once
     for kind, items in loaded.items.items():
         for item in items:
-            for name in ("start", "end", "date", "updated"):
-                moments += _instants(getattr(item, name, None), tz)
+            values.update(getattr(item, name, None) for name in ("start", "end", "date", "updated"))
             if kind == "events":
                 moments += [eventtime.starts_at(item, tz), eventtime.ends_at(item, tz)]
+    for value in values:
+        moments += _instants(value, tz)
     later = [m for m in moments if m > now]
     return min(later) if later else None

@@ -127,9 +127,12 @@ def _group(entries: list[Entry], key_names, kind: str) -> tuple[Group, ...]:
     """Gather entries under each tag or series name (by slug, first spelling wins)."""
     names: dict[str, str] = {}
     members: dict[str, list[Entry]] = {}
+    slugs: dict[str, str] = {}  # a few names, repeated across thousands of entries
     for entry in entries:
         for name in key_names(entry):
-            slug = slugify(name)
+            if name not in slugs:
+                slugs[name] = slugify(name)
+            slug = slugs[name]
             names.setdefault(slug, name)
             members.setdefault(slug, []).append(entry)
     groups = []

@@ -1,0 +1,77 @@
+"""The shortcuts that keep an edit rebuild cheap still give exactly the answers of the long way round."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reThink_site import eventtime, fastpath
+from reThink_site.config import load_config
+from reThink_site.loader import load_content
+from reThink_site.pagepool import page_workers
+from reThink_site.timeparse import resolve_now
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def first_change_the_long_way(loaded, now: datetime, tz) -> datetime:
+    """Every item's own instants, one item at a time: the next midnight, each date's day starting (and the
+    two after it, for zones and all-day ends), each date-time, and each event's start and end."""
+    moments = [datetime.combine(now.astimezone(tz).date() + timedelta(days=1), datetime.min.time(), tz)]
+    for kind, items in loaded.items.items():
+        for item in items:
+            for name in ("start", "end", "date", "updated"):
+                value = getattr(item, name, None)
+                if isinstance(value, datetime):
+                    value = value if value.tzinfo else value.replace(tzinfo=tz)
+                    moments.append(value)
+                    value = value.astimezone(tz).date()
+                if isinstance(value, date):
+                    moments += [datetime.combine(value + timedelta(days=step), datetime.min.time(), tz)
+                                for step in (0, 1, 2)]
+            if kind == "events":
+                moments += [eventtime.starts_at(item, tz), eventtime.ends_at(item, tz)]
+    return min(m for m in moments if m > now)
+
+
+@pytest.mark.parametrize("when", ["2013-06-01T09:00", "2014-02-26T18:30", "2014-11-20T07:00", "2015-03-10T12:00"])
+def test_the_output_stays_valid_until_the_first_change_after_now(when: str) -> None:
+    config = load_config(REPO / "site.yaml")
+    loaded = load_content(REPO, config)
+    now = resolve_now(when, {}, config.tz)
+    found = fastpath.valid_until(loaded, now, config)
+    assert found == first_change_the_long_way(loaded, now, config.tz)
+    assert found > now
+
+
+@pytest.mark.parametrize("now, expected", [("2015-03-10T20:00", "2015-03-10T21:30"),  # the insight's time
+                                           ("2015-03-10T22:00", "2015-03-10T23:15"),  # the talk starts
+                                           ("2015-03-10T23:20", "2015-03-10T23:50")])  # the talk ends
+def test_a_timed_post_or_event_before_midnight_ends_the_window(make_site, now: str, expected: str) -> None:
+    root = make_site({"content/events/2015-03-10-late-talk.md": """\
+        ---
+        title: Late talk
+        start: 2015-03-10T23:15
+        end: 2015-03-10T23:50
+        location: Online
+        ---
+        A late talk.
+        """, "content/insights/2015-03-10-evening-post.md": """\
+        ---
+        title: Evening post
+        date: 2015-03-10T21:30
+        ---
+        Published in the evening.
+        """})
+    config = load_config(root / "site.yaml")
+    found = fastpath.valid_until(load_content(root, config), resolve_now(now, {}, config.tz), config)
+    assert found == resolve_now(expected, {}, config.tz)
+
+
+def test_a_few_pages_left_render_in_this_process() -> None:
+    # a fork costs more than rendering a handful of pages, however large the site
+    assert page_workers(2, 5000, 9) == 1
+    assert page_workers(2, 5000, 5238) == 2
+    assert page_workers(2, 120, 5238) == 1  # a small site never forks for its pages

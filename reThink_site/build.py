@@ -129,7 +129,8 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
     out = []
     body_keys = renders.keys or ("",) * len(chosen)
     for (kind, item, url), rendered, body_key in zip(chosen, renders.rendered, body_keys):
-        summary = item.summary or first_paragraph(rendered.html)
+        summary = item.summary or (rendered.first_paragraph_text if isinstance(rendered, cache.CachedRender)
+                                   else first_paragraph(rendered.html))
         model_key = loaded.keys.get(item.source_path, "")
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
                           loaded.lines.get(item.source_path, {}),

@@ -28,8 +28,9 @@ def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
         digest.update(b"E" + entry_print(value, entry_prints))
     elif isinstance(value, (tuple, list)):
         digest.update(b"(%d" % len(value))
-        if all(type(item) is Entry for item in value):  # the common long list: the same bytes, fed at once
-            digest.update(b"".join(b"E" + entry_print(item, entry_prints) for item in value))
+        if value and set(map(type, value)) == {Entry}:  # the common long list: the same bytes, fed at once
+            known = entry_prints.get
+            digest.update(b"".join(b"E" + (known(id(item)) or entry_print(item, entry_prints)) for item in value))
             return
         for item in value:
             _feed(digest, item, entry_prints)
@@ -91,6 +92,11 @@ def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
         digest.update(item_bytes(entry.item))
         entry_prints[key] = digest.digest()
     return entry_prints[key]
+
+
+def feed_value(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
+    """Add a value to a digest the way value_print hashes it (for a key with several values)."""
+    _feed(digest, value, entry_prints)
 
 
 def value_print(value: Any, entry_prints: dict[int, bytes]) -> str:

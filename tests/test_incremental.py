@@ -142,7 +142,7 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path,
             elif damage == "truncated row":
                 connection.execute("UPDATE bodies SET value = substr(value, 1, length(value) / 2)")
             else:  # a well-formed row holding the wrong kinds of values
-                connection.execute("UPDATE bodies SET value = ?", (marshal.dumps(("<p>x</p>", (1,), (), (), (), ())),))
+                connection.execute("UPDATE bodies SET value = ?", (marshal.dumps(("<p>x</p>", (1,), (), (), (), (), "x")),))
         connection.close()
     report = run(site, site / "output")
     assert any(CACHE_DIR in w.path and "discarded" in w.message for w in report.warnings)

@@ -171,20 +171,22 @@ def discard(project: Path) -> None:
             child.unlink()
 
 
-PARTS_FILE = "calendar-parts.json"  # VEVENTs and single-event calendars (ics.ComponentBytes)
-FEED_PARTS_FILE = "feed-parts.json"  # feed files (feeds.outputs)
-PARTS_FORMAT = "rethink-parts/1"  # both part files: {key: [text, [zone ids]]} (feeds have no zones)
+PARTS_FILE = "calendar-parts.bin"  # VEVENTs and single-event calendars (ics.ComponentBytes)
+FEED_PARTS_FILE = "feed-parts.bin"  # feed files (feeds.outputs)
+PARTS_FORMAT = "rethink-parts/2"  # both part files: marshalled (format, {key: (bytes, (zone ids))}); feeds have no zones
+OLD_PARTS_FILES = ("calendar-parts.json", "feed-parts.json")  # format 1 (JSON), removed once replaced
 
 
 def load_parts(project: Path, name: str = PARTS_FILE) -> dict[str, tuple[bytes, tuple[str, ...]]]:
     """Output parts of the last build by key, with their zone ids; empty when missing or damaged."""
     try:
-        data = json.loads((project / CACHE_DIR / name).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != PARTS_FORMAT:
+        data = marshal.loads((project / CACHE_DIR / name).read_bytes())  # plain values only: nothing is run
+        if not (type(data) is tuple and len(data) == 2 and data[0] == PARTS_FORMAT and type(data[1]) is dict):
             return {}
-        return {key: (text.encode("utf-8"), tuple(zones)) for key, (text, zones) in data["parts"].items()
-                if isinstance(text, str) and isinstance(zones, list) and all(isinstance(z, str) for z in zones)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {key: (blob, zones) for key, (blob, zones) in data[1].items()
+                if type(key) is str and type(blob) is bytes and type(zones) is tuple
+                and all(type(z) is str for z in zones)}
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
 
 
@@ -195,9 +197,10 @@ def save_parts(project: Path, parts: dict[str, tuple[bytes, tuple[str, ...]]], n
         return
     temporary = folder / f"{name}.{os.getpid()}.tmp"
     try:
-        temporary.write_text(json.dumps({"format": PARTS_FORMAT, "parts": {
-            key: [data.decode("utf-8"), list(zones)] for key, (data, zones) in parts.items()}},
-            ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        temporary.write_bytes(marshal.dumps((PARTS_FORMAT, {key: (bytes(data), tuple(zones))
+                                                            for key, (data, zones) in parts.items()})))
         os.replace(temporary, folder / name)
+        for old in OLD_PARTS_FILES:
+            (folder / old).unlink(missing_ok=True)
     except OSError:
         temporary.unlink(missing_ok=True)

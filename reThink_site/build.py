@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagememo,
-                          pagepool, seo, timeparse, treestate)
+                          pagepool, seo, templatecache, timeparse, treestate)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
@@ -184,6 +184,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     site = build_site(config, now, entries)
     recorder = pagememo.Recorder()
     env = make_env(project, pagememo.TrackedSite(site, recorder), recorder)  # notes what each page reads
+    if options.cache:
+        env.bytecode_cache = templatecache.open_bytecode_cache()  # compiled templates of earlier builds
     memo = None
     if reuse_from:  # the live tree's record, read once here and handed on to publishing with the plan
         state = treestate.load(project / cache.CACHE_DIR, reuse_from)

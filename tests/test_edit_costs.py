@@ -11,7 +11,9 @@ from reThink_site import eventtime, fastpath
 from reThink_site.config import load_config
 from reThink_site.loader import load_content
 from reThink_site.pagepool import page_workers
+from reThink_site.render import default_theme
 from reThink_site.timeparse import resolve_now
+from test_incremental import assert_clean, edit_title, run, site  # noqa: F401 (site is the shared fixture)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -75,3 +77,43 @@ def test_a_few_pages_left_render_in_this_process() -> None:
     assert page_workers(2, 5000, 9) == 1
     assert page_workers(2, 5000, 5238) == 2
     assert page_workers(2, 120, 5238) == 1  # a small site never forks for its pages
+
+
+@pytest.fixture
+def private_temp(tmp_path: Path, monkeypatch) -> Path:
+    """The system temp directory, moved into this test's own folder (where Jinja keeps compiled templates)."""
+    import tempfile
+
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_compiled_templates_are_kept_outside_the_site(private_temp: Path, site: Path) -> None:
+    kept = list(private_temp.rglob("__rethink_*.cache"))
+    assert kept, "no compiled templates were kept"
+    assert all(oct(p.parent.stat().st_mode)[-3:] == "700" for p in kept)  # Jinja's private folder
+    assert not [p for p in (site / ".rethink-cache").rglob("*") if "jinja" in p.name or p.suffix == ".cache"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_damaged_compiled_templates_are_compiled_again(private_temp: Path, site: Path, tmp_path: Path,
+                                                       damage: str) -> None:
+    for path in private_temp.rglob("__rethink_*.cache"):
+        path.write_bytes(b"\x00garbage" * 20 if damage == "garbage" else path.read_bytes()[:40])
+    edit_title(site)
+    run(site, site / "output")
+    assert_clean(site, tmp_path, f"{damage} compiled templates")
+
+
+def test_an_edited_template_is_compiled_again(private_temp: Path, site: Path, tmp_path: Path) -> None:
+    own = site / "templates"
+    own.mkdir()
+    base = (default_theme() / "base.html").read_text(encoding="utf-8")
+    (own / "base.html").write_text(base.replace("</body>", "<!-- first --></body>"), encoding="utf-8")
+    run(site, site / "output")
+    (own / "base.html").write_text(base.replace("</body>", "<!-- second --></body>"), encoding="utf-8")
+    run(site, site / "output")
+    assert "<!-- second -->" in (site / "output/index.html").read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "template edited twice")

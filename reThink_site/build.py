@@ -185,7 +185,7 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     recorder = pagememo.Recorder()
     env = make_env(project, pagememo.TrackedSite(site, recorder), recorder)  # notes what each page reads
     if options.cache:
-        env.bytecode_cache = templatecache.open_bytecode_cache()  # compiled templates of earlier builds
+        env.bytecode_cache = templatecache.open_bytecode_cache(config)  # compiled templates of earlier builds
     memo = None
     if reuse_from:  # the live tree's record, read once here and handed on to publishing with the plan
         state = treestate.load(project / cache.CACHE_DIR, reuse_from)

@@ -2,17 +2,22 @@
 
 The compiled code is kept in Jinja's own per-user private folder in the system's temp directory (mode 0700,
 owner checked), never in the site's .rethink-cache/: that folder can travel (CI caches, copies), and a file
-planted there must never run as code. Files are named by the package fingerprint, which covers the code
-that sets up the environment and the Jinja version; Jinja itself checks each template's source checksum.
+planted there must never run as code. Jinja itself checks each template's source checksum; the files are
+named by everything else compiled code depends on: the package fingerprint (the code that sets up the
+environment, and the Jinja version) and the site's config, since Jinja calls filters on constants while
+compiling (`{{ '/'|url }}` becomes the site's base path). The other filters read entries or the Site, which
+no template constant can be, so they fail on constants and are left to run when the page renders.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import hashlib
+from typing import Any, Optional
 
 import jinja2
 
 from reThink_site.cache import package_fingerprint
+from reThink_site.prints import stable_bytes
 
 
 class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -33,9 +38,10 @@ class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def open_bytecode_cache() -> Optional[jinja2.BytecodeCache]:
-    """The compiled-template cache of this code version, or None where no private folder can be had."""
+def open_bytecode_cache(config: Any) -> Optional[jinja2.BytecodeCache]:
+    """The compiled-template cache of this code version and config, or None where no private folder can be had."""
+    setting = hashlib.sha256(package_fingerprint().encode() + b"\0" + stable_bytes(config)).hexdigest()
     try:
-        return QuietBytecodeCache(pattern=f"__rethink_{package_fingerprint()[:24]}_%s.cache")
+        return QuietBytecodeCache(pattern=f"__rethink_{setting[:32]}_%s.cache")
     except (RuntimeError, OSError):
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+import shutil
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,21 @@ def test_an_edited_template_is_compiled_again(private_temp: Path, site: Path, tm
     run(site, site / "output")
     assert "<!-- second -->" in (site / "output/index.html").read_text(encoding="utf-8")
     assert_clean(site, tmp_path, "template edited twice")
+
+
+def test_compiled_templates_of_another_site_are_never_used(private_temp: Path, site: Path, tmp_path: Path) -> None:
+    # Jinja runs filters on constants while compiling ({{ '/'|url }} becomes the base path): a site under
+    # another base URL, built just before with the same templates, must not lend its compiled code
+    other = tmp_path / "other"
+    shutil.copytree(site, other, ignore=shutil.ignore_patterns("output", ".rethink-*"))
+    config = other / "site.yaml"
+    config.write_text("\n".join("base_url: https://example.net/elsewhere/" if line.startswith("base_url:")
+                                else line for line in config.read_text(encoding="utf-8").split("\n")),
+                      encoding="utf-8")
+    run(other, other / "output")
+    assert "/elsewhere/" in (other / "output/index.html").read_text(encoding="utf-8")
+    assert_clean(other, tmp_path, "the other site")
+    edit_title(site)
+    run(site, site / "output")
+    assert "/elsewhere/" not in (site / "output/index.html").read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "after another site")

@@ -5,6 +5,9 @@
 Installs Pelican into bench/work/pelican-venv (pip) and Hugo (apt-get) when missing, generates the
 corpus for each size, converts it, then times for every tool: a full cold build, a no-change rebuild,
 a rebuild after editing one insight's body and one after editing its title; medians of --repeat runs.
+The tools take turns within each round (ours, Pelican, Hugo, then ours again), so a slow spell of the
+disk falls on all of them. reThink_site is timed twice: with its default Markdown engine (CommonMark,
+pulldown-cmark) and, as "reThink_site (Python-Markdown)", with `markdown.engine: python-markdown`.
 Peak memory is the largest sum of RSS over the build's whole process tree, sampled every 20 ms.
 """
 
@@ -28,10 +31,11 @@ WORK = HERE / "work"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from convert import convert, counterparts  # noqa: E402
+from convert import convert  # noqa: E402
 from corpus import generate  # noqa: E402
 
 NOW = "2020-06-01T12:00"
+PYMD = "reThink_site (Python-Markdown)"
 PELICAN_VENV = WORK / "pelican-venv"
 
 
@@ -105,16 +109,16 @@ class Tool:
 
 
 def tools_for(size_dir: Path) -> list[Tool]:
-    """The three tools, each on its own copy of the corpus."""
+    """The tools, each on its own copy of the corpus."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    ours = Tool("reThink_site", size_dir / "rethink",
-                [sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--no-search", "--quiet"],
-                ["output", ".rethink-cache"], env)
+    command = [sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--no-search", "--quiet"]
+    ours = Tool("reThink_site", size_dir / "rethink", command, ["output", ".rethink-cache"], env)
+    ours_pymd = Tool(PYMD, size_dir / "rethink-pymd", command, ["output", ".rethink-cache"], env)
     pelican = Tool("Pelican", size_dir / "pelican",
                    [str(PELICAN_VENV / "bin" / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
                    ["output", "cache"])
     hugo = Tool("Hugo", size_dir / "hugo", ["hugo", "--quiet"], ["public", "resources"])
-    return [ours, pelican, hugo]
+    return [ours, pelican, hugo, ours_pymd]
 
 
 def edit(paths: list[Path], round_no: int, what: str) -> None:
@@ -134,34 +138,44 @@ def edit(paths: list[Path], round_no: int, what: str) -> None:
         time.sleep(0.01)
 
 
+def python_markdown_copy(ours_dir: Path, target: Path) -> None:
+    """The corpus again, with site.yaml choosing the Python-Markdown engine."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ours_dir / "content", target / "content")
+    config = (ours_dir / "site.yaml").read_text(encoding="utf-8")
+    (target / "site.yaml").write_text(config + "markdown:\n  engine: python-markdown\n", encoding="utf-8")
+
+
 def measure(size: int, repeat: int) -> dict:
-    """All timings for one corpus size."""
+    """All timings for one corpus size; within each round every tool takes its turn."""
     size_dir = WORK / f"n{size}"
     ours_dir = size_dir / "rethink"
     generate(ours_dir, size, seed=1)
     convert(ours_dir, size_dir / "pelican", size_dir / "hugo")
-    target = sorted((ours_dir / "content" / "insights").glob("*.md"))[size // 3 % 50]
-    edited = [target, *counterparts(target, ours_dir, size_dir / "pelican", size_dir / "hugo")]
-    results: dict = {}
-    for tool in tools_for(size_dir):
-        runs: dict[str, list[float]] = {"full": [], "nochange": [], "body": [], "title": []}
-        peaks: list[int] = []
-        for round_no in range(repeat):
+    python_markdown_copy(ours_dir, size_dir / "rethink-pymd")
+    target = sorted((ours_dir / "content" / "insights").glob("*.md"))[size // 3 % 50].relative_to(ours_dir)
+    tools = tools_for(size_dir)
+    runs = {tool.name: {"full": [], "nochange": [], "body": [], "title": [], "peak": []} for tool in tools}
+    for round_no in range(repeat):
+        for tool in tools:
+            edited = [tool.folder / target]
             tool.cold()
             seconds, peak = tool.build()
-            runs["full"].append(seconds)
-            peaks.append(peak)
-            runs["nochange"].append(tool.build()[0])
+            runs[tool.name]["full"].append(seconds)
+            runs[tool.name]["peak"].append(peak)
+            runs[tool.name]["nochange"].append(tool.build()[0])
             edit(edited, round_no, "body")
-            runs["body"].append(tool.build()[0])
+            runs[tool.name]["body"].append(tool.build()[0])
             edit(edited, round_no, "title")
-            runs["title"].append(tool.build()[0])
-        results[tool.name] = {k: statistics.median(v) for k, v in runs.items()}
-        results[tool.name]["rss_mb"] = statistics.median(peaks) / 2**20
-        results[tool.name]["runs"] = runs
-        print(f"  N={size} {tool.name}: " + ", ".join(f"{k} {results[tool.name][k]:.2f}"
-                                                     for k in ("full", "nochange", "body", "title", "rss_mb")),
-              flush=True)
+            runs[tool.name]["title"].append(tool.build()[0])
+            print(f"  N={size} round {round_no + 1} {tool.name}: " + ", ".join(
+                f"{k} {v[-1]:.2f}" for k, v in runs[tool.name].items() if k != "peak"), flush=True)
+    results: dict = {}
+    for tool in tools:
+        timings = runs[tool.name]
+        results[tool.name] = {k: statistics.median(v) for k, v in timings.items() if k != "peak"}
+        results[tool.name]["rss_mb"] = statistics.median(timings["peak"]) / 2**20
+        results[tool.name]["runs"] = {k: v for k, v in timings.items() if k != "peak"}
     return results
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Optional
 
 from reThink_site import cache as body_cache
-from reThink_site.markup import LinkContext, MarkdownRenderer, Rendered
+from reThink_site.config import MarkdownSettings
+from reThink_site.markup import LinkContext, Rendered, make_renderer
 from reThink_site.parallel import fork_map
 
 
@@ -28,7 +29,7 @@ class Renders:
     keys: tuple[str, ...] = ()  # each job's cache key, when the cache is on
 
 
-def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, raw_html: str,
+def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, settings: MarkdownSettings,
                project: Path, use_cache: bool, jobs: int) -> Renders:
     """Render every body, taking unchanged ones from .rethink-cache/ when the cache is on."""
     opened: Optional[body_cache.BodyCache] = body_cache.open_cache(project) if use_cache else None
@@ -36,7 +37,8 @@ def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, r
     found: dict[str, Rendered] = {}
     warning = opened.warning if opened else ""
     if opened is not None:
-        shared = body_cache.context_hash(body_cache.package_fingerprint(), raw_html, base, file_urls)
+        shared = body_cache.context_hash(body_cache.package_fingerprint(), settings.model_dump_json(), base,
+                                          file_urls)
         keys = [body_cache.body_key(shared, job.source_dir, job.body) for job in jobs_list]
         try:
             found = opened.get_many(keys)
@@ -47,7 +49,7 @@ def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, r
             opened = body_cache.open_cache(project)
             found = {}
     todo = [index for index, key in enumerate(keys or [None] * len(jobs_list)) if key not in found]
-    renderer = MarkdownRenderer(raw_html)
+    renderer = make_renderer(settings.engine, settings.raw_html)
 
     def render_one(index: int) -> Rendered:
         job = jobs_list[index]

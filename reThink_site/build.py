@@ -18,7 +18,7 @@ from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
-from reThink_site.markup import (LinkContext, MarkdownRenderer, Rendered, first_paragraph, has_script,
+from reThink_site.markup import (LinkContext, Rendered, make_renderer, first_paragraph, has_script,
                                  script_line)
 from reThink_site.models import KINDS, Content
 from reThink_site.outputs import OutputFile
@@ -123,7 +123,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
     # cached and parallel rendering (bodies.py); the loop below only assembles entries.
     renders = bodies.render_all([bodies.BodyJob(os.path.dirname(source_key(item, config)), item.body)
                                  for _, item, _ in chosen], file_urls, base_path(config.base_url),
-                                config.markdown.raw_html, options.project, options.cache, options.jobs)
+                                config.markdown, options.project, options.cache, options.jobs)
     notes.extend(Problem(cache.CACHE_DIR, 1, "", renders.warning, "", "warning")
                  for _ in range(bool(renders.warning)))
     out = []
@@ -141,7 +141,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
 
 def failed_bodies(loaded: Loaded, config: SiteConfig, file_urls: dict) -> list[tuple[Entry, Rendered]]:
     """Bodies of files that failed validation, rendered only so their own link problems show too."""
-    renderer, out = MarkdownRenderer(config.markdown.raw_html), []
+    renderer, out = make_renderer(config.markdown.engine, config.markdown.raw_html), []
     for failed in loaded.invalid:
         if not failed.body.strip():
             continue

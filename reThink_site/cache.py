@@ -22,7 +22,7 @@ FORMAT = "rethink-body-cache/3"  # rows: marshalled tuples of strings
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-RENDERING_LIBRARIES = ("markdown", "jinja2", "markupsafe", "icalendar", "feedgen", "lxml", "css-inline", "pydantic",
+RENDERING_LIBRARIES = ("markdown", "pyromark", "jinja2", "markupsafe", "icalendar", "feedgen", "lxml", "css-inline", "pydantic",
                        "pyyaml", "python-dateutil", "tzdata")
 
 

@@ -42,6 +42,7 @@ class MarkdownSettings(_Section):
     """What editors may put in Markdown bodies."""
 
     raw_html: Literal["allow", "escape"] = "allow"
+    engine: Literal["commonmark", "python-markdown"] = "commonmark"
 
 
 class SiteConfig(BaseModel):

@@ -11,6 +11,7 @@ BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_NODES = 20_000  # a front matter block larger than this once aliases are expanded is refused
 MAX_DEPTH = 100  # deeper nesting is refused before composing (the C composer recurses and can crash)
+COLLECTION_MARKS = "[{-:?"  # every YAML list or mapping needs one of these characters of its own
 
 
 class SafeLoader(BaseLoader):  # type: ignore[misc, valid-type]
@@ -87,6 +88,8 @@ def split(text: str) -> tuple[str, str, int]:
 
 def _check_depth(text: str, first_line: int) -> None:
     """Refuse absurdly deep nesting from the event stream, which is read without recursion."""
+    if sum(text.count(mark) for mark in COLLECTION_MARKS) <= MAX_DEPTH:
+        return  # too few lists and mappings to nest that deep: no need to read the stream
     depth = 0
     for event in yaml.parse(text, Loader=BaseLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -137,7 +140,8 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        _count_nodes(node, [MAX_NODES], first_line)
+        if "*" in text or len(text) * 2 >= MAX_NODES:  # without aliases a node takes at least half a character
+            _count_nodes(node, [MAX_NODES], first_line)
         _record_lines(node, (), first_line, lines)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:

@@ -1,4 +1,4 @@
-"""Markdown to HTML with heading ids, content-file links resolved and site paths recorded."""
+"""What every Markdown engine shares: the render result, link resolution, and text helpers for HTML."""
 
 from __future__ import annotations
 
@@ -6,22 +6,14 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Mapping
-from xml.etree.ElementTree import Element
-
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-
-from reThink_site.typography import SmartPunctuationExtension
-from reThink_site.urls import slugify
+from typing import Mapping, Protocol
 
 _TAGS = re.compile(r"<[^>]+>")
 _SCRIPTISH = re.compile(r"<\s*script\b|<[^>]*[\s/\"']on[a-z]+\s*=|\{:?[^}]*\bon[a-z]+\s*=|javascript\s*:",
                         re.IGNORECASE)  # a script, a handler inside a tag or an attr_list, a script URL
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside a URL before reading its scheme
-_ACTIVE_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action", "xlink:href", "background",
+ACTIVE_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action", "xlink:href", "background",
                                 "poster", "data", "dynsrc", "lowsrc"})
 
 
@@ -46,58 +38,14 @@ class LinkContext:
     base_path: str                   # "/" or "/rethink/"
 
 
-class _LinkProcessor(Treeprocessor):
-    """Rewrites links in the element tree and records them for checking."""
+class LinkRecorder:
+    """Resolves and records the links of one body while an engine renders it."""
 
-    def __init__(self, md: markdown.Markdown, owner: "MarkdownRenderer") -> None:
-        super().__init__(md)
-        self.owner = owner
-
-    def run(self, root: Element) -> None:
-        for element in root.iter():
-            if self.owner.escape_html:  # `{: onclick=…}` from attr_list is raw HTML by another name
-                for name in [n for n in element.keys() if n.lower().startswith("on") or
-                             n.lower() in _ACTIVE_ATTRIBUTES]:
-                    del element.attrib[name]
-            if element.get("id"):
-                self.owner.found_ids.append(element.get("id"))
-            if element.tag == "a" and element.get("href") is not None:
-                element.set("href", self.owner.rewrite(element.get("href")))
-            if element.tag == "img":
-                if not (element.get("alt") or "").strip():
-                    self.owner.no_alt.append(element.get("src") or "")  # as the editor wrote it
-                if element.get("src") is not None:
-                    element.set("src", self.owner.rewrite(element.get("src")))
-
-
-class _Links(Extension):
-    def __init__(self, owner: "MarkdownRenderer") -> None:
-        super().__init__()
-        self.owner = owner
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
-        md.treeprocessors.register(_LinkProcessor(md, self.owner), "rethink_links", 1)
-
-
-class MarkdownRenderer:
-    """One configured Markdown instance, reused (reset) for every body it renders."""
-
-    def __init__(self, raw_html: str = "allow") -> None:
-        self.context = LinkContext("", {}, "/")
-        self.escape_html = raw_html == "escape"
-        self.found_ids: list[str] = []
+    def __init__(self, context: LinkContext) -> None:
+        self.context = context
         self.links: list[str] = []
         self.missing: list[str] = []
-        self.no_alt: list[str] = []
         self.bad: list[str] = []
-        self.md = markdown.Markdown(
-            extensions=["toc", "tables", "fenced_code", "footnotes", "attr_list", "sane_lists",
-                        SmartPunctuationExtension(), _Links(self)],
-            extension_configs={"toc": {"slugify": lambda text, sep: slugify(text) or "section"}},
-            output_format="html")
-        if raw_html == "escape":
-            self.md.preprocessors.deregister("html_block")
-            self.md.inlinePatterns.deregister("html")
 
     def rewrite(self, href: str) -> str:
         """Resolve `.md` links to page URLs and prefix site paths with base_url's folder."""
@@ -124,15 +72,6 @@ class MarkdownRenderer:
             self.links.append(path + fragment)
             return self.context.base_path.rstrip("/") + path + fragment
         return href
-
-    def render(self, body: str, context: LinkContext) -> Rendered:
-        """Render one body; the instance is reset so nothing leaks between documents."""
-        self.context = context
-        self.found_ids, self.links, self.missing, self.no_alt, self.bad = [], [], [], [], []
-        self.md.reset()
-        out = self.md.convert(body)
-        return Rendered(out, tuple(self.found_ids), tuple(self.links), tuple(self.missing),
-                        tuple(self.no_alt), tuple(self.bad))
 
 
 def plain_text(fragment: str) -> str:
@@ -163,3 +102,18 @@ def line_of(body: str, needle: str, first_line: int) -> int:
     """The file line where a link target first appears in a body (for messages)."""
     index = body.find(needle)
     return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+
+
+class Renderer(Protocol):
+    """A Markdown engine as the build uses it: one body in, HTML and link data out."""
+
+    def render(self, body: str, context: LinkContext) -> Rendered: ...
+
+
+def make_renderer(engine: str = "commonmark", raw_html: str = "allow") -> Renderer:
+    """The engine site.yaml's `markdown.engine` names; only that engine's library is imported."""
+    if engine == "python-markdown":
+        from reThink_site.python_markdown import MarkdownRenderer
+        return MarkdownRenderer(raw_html)
+    from reThink_site.commonmark import CommonMarkRenderer
+    return CommonMarkRenderer(raw_html)

@@ -2,7 +2,8 @@
 
 With the cache on, the site a build replaces is kept as a spare tree in .rethink-cache/; the next
 build patches that spare into the new site and swaps it in (treestate.py). Without a trusted spare,
-unchanged files are hard-linked from the live site, and only new or changed files are written.
+unchanged files are hard-linked from the live site, and only new or changed files are written; for big
+sites that clone is made ahead, in the background, after the build that left no spare (spareahead.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
-from reThink_site import search, treestate, writer
+from reThink_site import search, spareahead, treestate, writer
 from reThink_site.errors import SiteError
 from reThink_site.outputs import OutputFile
 from reThink_site.treestate import TreeState
@@ -25,14 +26,19 @@ def publish_site(project_cache: Path, output: Path, files: Sequence[OutputFile],
                  index_search: bool, state: Optional[TreeState] = None) -> None:
     """Write the planned files beside or over an older tree and swap them in; old site kept on failure.
 
-    `state` is the tree record the build already read (treestate.load) for its page memo, if any.
+    `state` is the tree record the build already read (treestate.load) for its page memo, if any; the
+    spare lock is taken only here, so a cloner started by the last build overlaps this build's planning.
     """
     try:
         writer.clean_leftovers(output)
         treestate.clean_leftovers(project_cache)
         if use_cache and _reusable(project_cache, output):
-            _publish_reusing(project_cache, output, files, index_search,
-                             state if state is not None else treestate.load(project_cache, output))
+            with spareahead.spare_lock(project_cache) as lock:  # waits for a cloner still at work
+                spareahead.discard_unfinished(project_cache)
+                published = _publish_reusing(project_cache, output, files, index_search,
+                                             spareahead.latest(project_cache, output, state))
+                if spareahead.needed(published, len(files)):
+                    spareahead.start(project_cache, output, published, lock)
         else:  # a spare and its records stay as they are: the records only trust what they describe
             _publish_fresh(output, files, index_search)
     except OSError as err:  # a read-only folder, a file in the way: a message, never a traceback
@@ -79,7 +85,7 @@ def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
         return found, treestate.trusted(found, state.spare)
     if spare.exists() or spare.is_symlink():  # a spare nobody can vouch for: delete it after the build
         doomed = cache_dir / f"{treestate.DOOMED_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
-        writer.remove_old_site(spare, output, background=True, doomed=doomed)
+        writer.remove_old_site(spare, output, len(digests) >= BACKGROUND_REMOVAL_FILES, doomed)
     writer.make_site_dir(spare)
     if not (state.live and output.is_dir()):
         return {}, {}
@@ -91,8 +97,8 @@ def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
 
 
 def _publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], index_search: bool,
-                     state: TreeState) -> None:
-    """Patch the spare tree into the new site, swap it with output/, and keep the old site as the spare."""
+                     state: TreeState) -> TreeState:
+    """Patch the spare into the new site, swap it with output/, keep the old site as the spare; the new state."""
     treestate.save(cache_dir, TreeState(state.output, state.live, None))  # the spare is about to change
     digests = _digests(files)
     found, reuse = _prepare_spare(cache_dir, output, state, digests)
@@ -103,4 +109,4 @@ def _publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile],
         search.index_site(spare)
     treestate.save(cache_dir, TreeState(state.output, records, None), pending=True)
     old_kept = writer.swap_in(spare, output)
-    treestate.save(cache_dir, TreeState(state.output, records, state.live if old_kept else None))
+    return treestate.save(cache_dir, TreeState(state.output, records, state.live if old_kept else None))

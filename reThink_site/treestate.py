@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -33,6 +34,7 @@ class TreeState:
     output: str
     live: Optional[Mapping[str, FileRecord]] = None
     spare: Optional[Mapping[str, FileRecord]] = None
+    generation: str = ""  # new at every save: lets a background cloner see that a build came after it
 
 
 def spare_path(cache_dir: Path) -> Path:
@@ -63,16 +65,20 @@ def load(cache_dir: Path, output: Path) -> TreeState:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("output") != str(output) \
             or data.get("pending"):
         return empty  # another output folder, or killed mid-swap: nothing is known for sure
-    return TreeState(str(output), _records(data.get("live")), _records(data.get("spare")))
+    generation = data.get("generation")
+    return TreeState(str(output), _records(data.get("live")), _records(data.get("spare")),
+                     generation if isinstance(generation, str) else "")
 
 
-def save(cache_dir: Path, state: TreeState, pending: bool = False) -> None:
-    """Write the state atomically; `pending` marks a swap about to happen."""
-    data = {"format": FORMAT, "output": state.output, "pending": pending,
-            "live": state.live, "spare": state.spare}
+def save(cache_dir: Path, state: TreeState, pending: bool = False) -> TreeState:
+    """Write the state atomically under a new generation, and return it; `pending` marks a swap about to happen."""
+    saved = replace(state, generation=secrets.token_hex(8))
+    data = {"format": FORMAT, "output": saved.output, "pending": pending, "generation": saved.generation,
+            "live": saved.live, "spare": saved.spare}
     temporary = cache_dir / f"{STATE_FILE}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, cache_dir / STATE_FILE)
+    return saved
 
 
 def clean_leftovers(cache_dir: Path) -> None:

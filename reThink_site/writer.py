@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import gc
 import os
 import posixpath
 import re
@@ -12,7 +13,7 @@ import shutil
 import stat
 import time
 from pathlib import Path
-from typing import Iterable, Mapping, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
 from reThink_site.errors import SiteError, UsageError
 from reThink_site.outputs import OutputFile
@@ -271,16 +272,41 @@ def remove_in_background(tree: Path, output: Path, doomed: Optional[Path] = None
         os.rename(tree, doomed)
     except OSError:
         doomed = tree
+    run_detached(lambda: shutil.rmtree(doomed, ignore_errors=True))
+
+
+def run_detached(work: Callable[[], object], keep: Optional[int] = None) -> None:
+    """Run work in a detached, low-priority grandchild, so the build returns without waiting for it.
+
+    The grandchild keeps only the descriptor `keep` (a lock it takes over) and has stdin, stdout and
+    stderr on /dev/null: whoever reads the build's output or waits on a lock it held is not held up.
+    Without fork the work is done before returning.
+    """
     if not hasattr(os, "fork"):
-        shutil.rmtree(doomed, ignore_errors=True)
+        work()
         return
     child = os.fork()
     if child == 0:
         try:
             if os.fork() == 0:
+                gc.freeze()  # the inherited heap is never collected, so its pages are never copied
                 os.setsid()
                 os.nice(10)
-                shutil.rmtree(doomed, ignore_errors=True)
+                _only_keep(keep)
+                work()
         finally:
             os._exit(0)
     os.waitpid(child, 0)
+
+
+def _only_keep(keep: Optional[int]) -> None:
+    """Close every inherited descriptor but `keep`, and point the standard streams at /dev/null."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    limit = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 4096
+    if keep is None:
+        os.closerange(3, limit)
+    else:
+        os.closerange(3, keep)
+        os.closerange(keep + 1, limit)

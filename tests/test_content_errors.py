@@ -239,3 +239,18 @@ def test_a_front_matter_error_does_not_hide_the_bodys_problems(make_site, build_
     assert ("image.alt", 4, "error") in found
     assert ("body", 7, "error") in found          # the missing asset, on its own line
     assert ("body", 9, "warning") in found        # the script, on its own line
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("- " * 101 + "x", True), ("- " * 99 + "x", False),
+    ("a: " + "{b: " * 101 + "c" + "}" * 101, True), ("a: " + "[" * 90 + "]" * 90, False),
+    ("k: [" + "1," * 20_000 + "]", True), ("k: [" + "1," * 4_000 + "]", False),
+])
+def test_deep_or_huge_front_matter_is_refused_at_the_limits(text, refused):
+    from reThink_site.frontmatter import FrontMatterError, load_yaml
+
+    if refused:
+        with pytest.raises(FrontMatterError):
+            load_yaml(text)
+    else:
+        assert load_yaml(text)[0] is not None

@@ -173,7 +173,7 @@ def discard(project: Path) -> None:
 
 PARTS_FILE = "calendar-parts.bin"  # VEVENTs and single-event calendars (ics.ComponentBytes)
 FEED_PARTS_FILE = "feed-parts.bin"  # feed files (feeds.outputs)
-PARTS_FORMAT = "rethink-parts/2"  # both part files: marshalled (format, {key: (bytes, (zone ids))}); feeds have no zones
+PARTS_FORMAT = "rethink-parts/2"  # both files: marshalled (format, {key: (bytes, (zone ids))}); feeds have no zones
 OLD_PARTS_FILES = ("calendar-parts.json", "feed-parts.json")  # format 1 (JSON), removed once replaced
 
 

@@ -26,6 +26,7 @@ class Renders:
 
     rendered: tuple[Rendered, ...]
     warning: str = ""
+    keys: tuple[str, ...] = ()  # each job's cache key, when the cache is on
 
 
 def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, settings: MarkdownSettings,
@@ -62,4 +63,4 @@ def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, s
             warning = warning or f"{body_cache.CACHE_DIR}: could not update the build cache ({err})"
         opened.close()
     rendered = tuple(fresh[i] if i in fresh else found[keys[i]] for i in range(len(jobs_list)))
-    return Renders(rendered, warning)
+    return Renders(rendered, warning, tuple(keys))

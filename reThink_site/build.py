@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from reThink_site import (assets, bodies, cache, checks, events_outputs, fastpath, feeds, mailing, pagememo,
-                          pagepool, seo, timeparse, treestate)
+                          pagepool, seo, templatecache, timeparse, treestate)
 from reThink_site.newsletter import build_issue
 from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
@@ -127,10 +127,14 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
     notes.extend(Problem(cache.CACHE_DIR, 1, "", renders.warning, "", "warning")
                  for _ in range(bool(renders.warning)))
     out = []
-    for (kind, item, url), rendered in zip(chosen, renders.rendered):
-        summary = item.summary or first_paragraph(rendered.html)
+    body_keys = renders.keys or ("",) * len(chosen)
+    for (kind, item, url), rendered, body_key in zip(chosen, renders.rendered, body_keys):
+        summary = item.summary or (rendered.first_paragraph_text if isinstance(rendered, cache.CachedRender)
+                                   else first_paragraph(rendered.html))
+        model_key = loaded.keys.get(item.source_path, "")
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
-                          loaded.lines.get(item.source_path, {})), rendered))
+                          loaded.lines.get(item.source_path, {}),
+                          f"{model_key}\0{body_key}" if model_key and body_key else ""), rendered))
     progress(len(out))
     return out, unpublished, failed_bodies(loaded, config, file_urls)
 
@@ -180,6 +184,8 @@ def plan(options: BuildOptions, progress: Callable[[int], None] = lambda n: None
     site = build_site(config, now, entries)
     recorder = pagememo.Recorder()
     env = make_env(project, pagememo.TrackedSite(site, recorder), recorder)  # notes what each page reads
+    if options.cache:
+        env.bytecode_cache = templatecache.open_bytecode_cache(config)  # compiled templates of earlier builds
     memo = None
     if reuse_from:  # the live tree's record, read once here and handed on to publishing with the plan
         state = treestate.load(project / cache.CACHE_DIR, reuse_from)
@@ -224,23 +230,30 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: None) -> BuildReport:
-    """Build the site and publish it atomically; raise ContentErrors and leave output/ alone on failure."""
+def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: None,
+          known_changed: bool = False) -> BuildReport:
+    """Build the site and publish it atomically; raise ContentErrors and leave output/ alone on failure.
+
+    `known_changed`: the caller has just found that the no-change fast path does not apply.
+    """
     with fewer_collections():
-        return _build(options, progress)
+        return _build(options, progress, known_changed)
 
 
-def _build(options: BuildOptions, progress: Callable[[int], None]) -> BuildReport:
+def _build(options: BuildOptions, progress: Callable[[int], None], known_changed: bool = False) -> BuildReport:
     """The build itself (see build)."""
     started = time.perf_counter()
     config = load_config(options.project / "site.yaml")
     output = (options.output or options.project / config.output_dir).absolute()
     writer.check_output_dir(output, options.project)
+    roots = [options.project / "site.yaml", options.project / config.content_dir,
+             options.project / config.templates_dir, *theme_dirs(options.project, config.templates_dir)]
+    inputs = fastpath.snapshot(roots)  # taken before anything is read, and recorded once the build is done
     # a rebuild whose inputs, options, output folder and time window are unchanged stops here.
     key = fastpath.options_key(options.project, options.output, options.now, options.drafts, options.future,
                                options.strict, options.search)
     if options.cache:
-        recorded = fastpath.up_to_date(options.project, key, options.now)
+        recorded = None if known_changed else fastpath.up_to_date(options.project, key, options.now, (roots, inputs))
         if recorded is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
         try:
@@ -249,9 +262,6 @@ def _build(options: BuildOptions, progress: Callable[[int], None]) -> BuildRepor
             pass  # a read-only site still builds, just without the cache
     else:
         fastpath.forget(options.project)
-    roots = [options.project / "site.yaml", options.project / config.content_dir,
-             options.project / config.templates_dir, *theme_dirs(options.project, config.templates_dir)]
-    inputs = fastpath.snapshot(roots)
     result = plan(options, progress, reuse_from=output if options.cache else None)
     if failing(result.problems, options.strict):
         fastpath.forget(options.project)

@@ -90,7 +90,7 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
         with progress_bar(project, enabled=not quiet) as advance:
-            report = run_build(options, advance)
+            report = run_build(options, advance, known_changed=not no_cache)  # report_unchanged said so
     except SiteError as err:
         fail(err)
         return

@@ -82,8 +82,12 @@ def _clock_dependent(now: Optional[str]) -> bool:
     return now is None and not os.environ.get("SOURCE_DATE_EPOCH")
 
 
-def up_to_date(project: Path, key: str, now: Optional[str]) -> Optional[dict[str, Any]]:
-    """The recorded report of the last build if nothing it depends on has changed, else None."""
+def up_to_date(project: Path, key: str, now: Optional[str],
+               taken: Optional[tuple[list[Path], dict[str, list[int]]]] = None) -> Optional[dict[str, Any]]:
+    """The recorded report of the last build if nothing it depends on has changed, else None.
+
+    `taken` is a snapshot the caller has just made (its roots and files), used when the roots are the same.
+    """
     try:
         manifest = json.loads((project / CACHE_DIR / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest["key"] != key:
@@ -97,7 +101,9 @@ def up_to_date(project: Path, key: str, now: Optional[str]) -> Optional[dict[str
         output = Path(manifest["output"])
         if _output_identity(output) != manifest["output_identity"]:
             return None
-        if snapshot([Path(r) for r in manifest["roots"]]) != manifest["files"]:
+        same_roots = taken is not None and [str(r) for r in taken[0]] == manifest["roots"]
+        if (taken[1] if taken is not None and same_roots else snapshot([Path(r) for r in manifest["roots"]])) \
+                != manifest["files"]:
             return None
         return manifest["report"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -142,11 +148,13 @@ def valid_until(loaded: Any, now: datetime, config: Any) -> Optional[datetime]:
     tz = config.tz
     local = now.astimezone(tz)
     moments = [datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tz)]
+    values = set()  # many items share a date: each distinct value's instants are made once
     for kind, items in loaded.items.items():
         for item in items:
-            for name in ("start", "end", "date", "updated"):
-                moments += _instants(getattr(item, name, None), tz)
+            values.update(getattr(item, name, None) for name in ("start", "end", "date", "updated"))
             if kind == "events":
                 moments += [eventtime.starts_at(item, tz), eventtime.ends_at(item, tz)]
+    for value in values:
+        moments += _instants(value, tz)
     later = [m for m in moments if m > now]
     return min(later) if later else None

@@ -27,6 +27,8 @@ class Entry:
     summary: str
     ids: tuple[str, ...] = ()
     field_lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
+    # the content-cache and body-cache keys it was made from, which fix every field above ("" = unknown)
+    inputs_key: str = field(default="", compare=False, repr=False)
 
     def __getattr__(self, name: str) -> Any:
         """Let templates read the item's fields directly (`entry.title`)."""
@@ -125,9 +127,12 @@ def _group(entries: list[Entry], key_names, kind: str) -> tuple[Group, ...]:
     """Gather entries under each tag or series name (by slug, first spelling wins)."""
     names: dict[str, str] = {}
     members: dict[str, list[Entry]] = {}
+    slugs: dict[str, str] = {}  # a few names, repeated across thousands of entries
     for entry in entries:
         for name in key_names(entry):
-            slug = slugify(name)
+            if name not in slugs:
+                slugs[name] = slugify(name)
+            slug = slugs[name]
             names.setdefault(slug, name)
             members.setdefault(slug, []).append(entry)
     groups = []

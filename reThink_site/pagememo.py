@@ -24,9 +24,9 @@ import jinja2.meta
 from reThink_site import cache, treestate
 from reThink_site.index import Site
 from reThink_site.outputs import OutputFile
-from reThink_site.prints import stable_bytes, value_print
+from reThink_site.prints import feed_value, stable_bytes, value_print
 
-FORMAT = "rethink-pages/2"
+FORMAT = "rethink-pages/3"
 MEMO_FILE = "pages.json"
 CLOCK_GLOBALS = ("now", "today")
 CLOCK_WORDS = re.compile(r"\b(?:now|today)\b")
@@ -113,7 +113,8 @@ class PageMemo:
         path, url, template, context = job
         digest = hashlib.sha256(f"{self.theme}\0{path}\0{url}\0{template}\0".encode())
         for name in sorted(context):
-            digest.update(name.encode() + b"=" + value_print(context[name], self.entry_prints).encode())
+            digest.update(b"\0" + name.encode() + b"=")
+            feed_value(digest, context[name], self.entry_prints)
         for name in reads:
             digest.update(b"site." + name.encode() + b"=" + self._site_print(name).encode())
         return digest.hexdigest()

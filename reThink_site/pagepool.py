@@ -16,6 +16,14 @@ from reThink_site.parallel import fork_map, worker_count
 CONTENT_LISTS = ("events", "summaries", "insights", "pages", "newsletters")
 SLICES_PER_WORKER = 4
 MIN_ENTRIES = 200  # smaller sites render faster than a fork starts
+MIN_PAGES_PER_WORKER = 100  # a worker compiles the templates again (~0.1 s): a few pages are cheaper here
+
+
+def page_workers(jobs: int, entries: int, pages_to_render: int) -> int:
+    """Processes for this build's pages and producers: one unless the site and the pages left are both large."""
+    return min(worker_count(jobs, entries, MIN_ENTRIES // 2),
+               worker_count(jobs, pages_to_render, MIN_PAGES_PER_WORKER))
+
 
 def _render_job(env: jinja2.Environment, job: pages.Job, recorder: Optional[Recorder],
                 memo: Optional[PageMemo]) -> tuple[OutputFile, tuple, str]:
@@ -42,7 +50,7 @@ def render_all(env: jinja2.Environment, site: Site, jobs: int,
         hit = memo.reuse(job) if memo is not None else None
         (reused if hit is not None else todo).append(hit if hit is not None else job)
     entries = sum(len(getattr(site, name)) for name in CONTENT_LISTS)
-    workers = worker_count(jobs, entries, MIN_ENTRIES // 2)
+    workers = page_workers(jobs, entries, len(todo))
     count = workers * SLICES_PER_WORKER
     tasks: list[Callable[[], list]] = [
         *(lambda extra=extra: list(extra()) for extra in extras),

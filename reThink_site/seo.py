@@ -30,12 +30,6 @@ def as_instant(value: date | datetime, tz: tzinfo) -> datetime:
     return value if isinstance(value, datetime) else datetime.combine(value, time.min, tzinfo=tz)
 
 
-def newest(entries: Iterable[Entry], tz: tzinfo) -> Optional[date | datetime]:
-    """The latest content date among entries (None when none has one); ties go to the later URL."""
-    dated = [(as_instant(d, tz), e.url, d) for e in entries if (d := content_date(e)) is not None]
-    return max(dated)[2] if dated else None
-
-
 def lastmod_text(value: Optional[date | datetime]) -> Optional[str]:
     """W3C date or date-time, as the sitemap protocol wants."""
     if isinstance(value, datetime):
@@ -46,17 +40,31 @@ def lastmod_text(value: Optional[date | datetime]) -> Optional[str]:
 def content_dates(site: Site) -> dict[str, Optional[date | datetime]]:
     """Each page's last content change: its own entry's date, or the newest among the entries it lists."""
     tz = site.tz
-    dates: dict[str, Optional[date | datetime]] = {
-        e.url: content_date(e) for e in site.events + site.posts + site.newsletters + site.pages}
-    dates["/"] = newest(site.events + site.posts + site.newsletters, tz)
-    dates["/events/"] = newest(site.events, tz)
-    dates["/summaries/"] = newest(site.summaries, tz)
-    dates["/insights/"] = newest(site.insights, tz)
-    dates["/newsletter/"] = newest(site.newsletters, tz)
+    everything = site.events + site.posts + site.newsletters + site.pages
+    dates: dict[str, Optional[date | datetime]] = {e.url: content_date(e) for e in everything}
+    # the latest content date of a list (ties go to the later URL); each entry's sort key is made once,
+    # not once per list, tag and person it appears in
+    keyed: dict[int, Optional[tuple]] = {}
+
+    def sort_key(entry: Entry) -> Optional[tuple]:
+        if id(entry) not in keyed:
+            day = content_date(entry)
+            keyed[id(entry)] = None if day is None else (as_instant(day, tz), entry.url, day)
+        return keyed[id(entry)]
+
+    def latest(entries: tuple[Entry, ...]) -> Optional[date | datetime]:
+        dated = [key for key in map(sort_key, entries) if key is not None]
+        return max(dated)[2] if dated else None
+
+    dates["/"] = latest(site.events + site.posts + site.newsletters)
+    dates["/events/"] = latest(site.events)
+    dates["/summaries/"] = latest(site.summaries)
+    dates["/insights/"] = latest(site.insights)
+    dates["/newsletter/"] = latest(site.newsletters)
     for group in site.tags + site.series:
-        dates[group.url] = newest(group.events + group.posts, tz)
+        dates[group.url] = latest(group.events + group.posts)
     for person in site.people:
-        dates[person.url] = newest(person.events + person.posts, tz)
+        dates[person.url] = latest(person.events + person.posts)
     return dates
 
 

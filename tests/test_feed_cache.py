@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from reThink_site.cache import CACHE_DIR, FEED_PARTS_FILE
+from reThink_site.cache import CACHE_DIR, FEED_PARTS_FILE, PARTS_FORMAT
 from test_incremental import EXTRA, EXTRA_TEXT, assert_clean, edit_title, run
 
 
@@ -44,11 +45,15 @@ def test_a_new_feed_setting_regenerates_every_feed(site: Path, tmp_path: Path) -
     assert_clean(site, tmp_path, "feed setting")
 
 
-@pytest.mark.parametrize("damage", ["not json", "stranger's keys"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "stranger's keys"])
 def test_damaged_feed_parts_are_ignored(site: Path, tmp_path: Path, damage: str) -> None:
     parts = site / CACHE_DIR / FEED_PARTS_FILE
-    parts.write_text("[[[" if damage == "not json" else
-                     '{"format": "rethink-parts/1", "parts": {"x": ["<rss/>", []]}}', encoding="utf-8")
+    if damage == "garbage":
+        parts.write_bytes(b"[[[")
+    elif damage == "truncated":
+        parts.write_bytes(parts.read_bytes()[: parts.stat().st_size // 2])
+    else:
+        parts.write_bytes(marshal.dumps((PARTS_FORMAT, {"x": (b"<rss/>", ())})))
     edit_title(site)
     run(site, site / "output")
     assert_clean(site, tmp_path, damage)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import icalendar
 import pytest
 
-from reThink_site.cache import CACHE_DIR, PARTS_FILE
+from reThink_site.cache import CACHE_DIR, PARTS_FILE, PARTS_FORMAT
 from test_incremental import assert_clean, run
 
 EVENT = "content/events/2014-06-20-using-public-assets.md"
@@ -54,16 +55,20 @@ def test_a_changed_base_url_reaches_every_uid_and_url(site: Path, tmp_path: Path
     assert_clean(site, tmp_path, "base_url")
 
 
-@pytest.mark.parametrize("damage", ["not json", "wrong shape", "wrong bytes"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape", "wrong types", "wrong bytes"])
 def test_damaged_parts_file_is_ignored(site: Path, tmp_path: Path, damage: str) -> None:
     parts = site / CACHE_DIR / PARTS_FILE
-    if damage == "not json":
-        parts.write_text("{{{", encoding="utf-8")
+    known = marshal.loads(parts.read_bytes())[1]
+    if damage == "garbage":
+        parts.write_bytes(b"{{{")
+    elif damage == "truncated":
+        parts.write_bytes(parts.read_bytes()[: parts.stat().st_size // 2])
     elif damage == "wrong shape":
-        parts.write_text('{"format": "rethink-parts/1", "parts": [1, 2]}', encoding="utf-8")
+        parts.write_bytes(marshal.dumps((PARTS_FORMAT, [1, 2])))
+    elif damage == "wrong types":  # the right keys, holding text where bytes belong
+        parts.write_bytes(marshal.dumps((PARTS_FORMAT, {key: ("BEGIN:VEVENT", ()) for key in known})))
     else:  # right shape, but a stranger's keys: never matched, so never used
-        parts.write_text('{"format": "rethink-parts/1", "parts": {"abc": ["BEGIN:VEVENT", []]}}',
-                         encoding="utf-8")
+        parts.write_bytes(marshal.dumps((PARTS_FORMAT, {"abc": (b"BEGIN:VEVENT", ())})))
     path = site / EVENT
     path.write_text(path.read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8")
     run(site, site / "output")

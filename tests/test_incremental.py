@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import sqlite3
 import sys
@@ -126,7 +127,7 @@ def test_a_different_now_or_a_missing_output_is_a_real_build(site: Path) -> None
     assert (site / "output" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign format", "bad row"])
+@pytest.mark.parametrize("damage", ["garbage", "foreign format", "bad row", "truncated row", "wrong shape"])
 def test_a_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path, damage: str) -> None:
     edit_body(site)  # so the build cannot stop early and must read the cache
     database = site / CACHE_DIR / BODIES_FILE
@@ -136,8 +137,12 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path,
         with sqlite3.connect(database) as connection:
             if damage == "foreign format":
                 connection.execute("UPDATE meta SET value = 'someone-else/9' WHERE name = 'format'")
-            else:
+            elif damage == "bad row":
                 connection.execute("UPDATE bodies SET value = '{\"html\": 1}'")
+            elif damage == "truncated row":
+                connection.execute("UPDATE bodies SET value = substr(value, 1, length(value) / 2)")
+            else:  # a well-formed row holding the wrong kinds of values
+                connection.execute("UPDATE bodies SET value = ?", (marshal.dumps(("<p>x</p>", (1,), (), (), (), (), "x")),))
         connection.close()
     report = run(site, site / "output")
     assert any(CACHE_DIR in w.path and "discarded" in w.message for w in report.warnings)

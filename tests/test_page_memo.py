@@ -114,3 +114,34 @@ def test_a_remembered_card_passes_on_what_it_read(site: Path, tmp_path: Path) ->
                         if "class=probe" in p.read_text(encoding="utf-8")]
     assert len(pages_with_probe) >= 2
     assert_clean(site, tmp_path, "remembered card", now=after)
+
+
+LINKING = "content/insights/2015-01-06-linking-thoughts.md"
+
+
+def test_a_renamed_link_target_rerenders_the_page_linking_to_it(site: Path, tmp_path: Path,
+                                                                rendered: list[str]) -> None:
+    # the linking file's bytes stay the same; only the URL its relative .md link resolves to moves
+    # (the target takes a new slug)
+    (site / LINKING).write_text("---\ntitle: Linking thoughts\ndate: 2015-01-06\n---\n"
+                                "See [the extra](2015-01-05-extra-thoughts.md).\n", encoding="utf-8")
+    run(site, site / "output")
+    target = site / "content/insights/2015-01-05-extra-thoughts.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title:", "slug: renamed-thoughts\ntitle:", 1),
+                      encoding="utf-8")
+    rendered.clear()
+    run(site, site / "output")
+    assert "/insights/linking-thoughts/" in rendered
+    page = (site / "output/insights/linking-thoughts/index.html").read_text(encoding="utf-8")
+    assert "/insights/renamed-thoughts/" in page
+    assert_clean(site, tmp_path, "renamed link target")
+
+
+def test_a_front_matter_only_edit_rerenders_the_page(site: Path, tmp_path: Path, rendered: list[str]) -> None:
+    path = site / "content/insights/2015-01-05-extra-thoughts.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [extra topic]", "tags: [other topic]"),
+                    encoding="utf-8")
+    run(site, site / "output")
+    assert "/insights/extra-thoughts/" in rendered
+    assert "other topic" in (site / "output/insights/extra-thoughts/index.html").read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "front matter")

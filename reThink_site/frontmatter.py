@@ -25,6 +25,14 @@ class SafeLoader(BaseLoader):  # type: ignore[misc, valid-type]
                 None, None, f"cannot read this value ({err})", node.start_mark) from None
 
 
+def _set_in_sorted_order(loader: SafeLoader, node: yaml.MappingNode) -> list:
+    """A YAML `!!set` as a sorted list: a Python set's order changes from run to run, the output must not."""
+    return sorted(loader.construct_mapping(node), key=repr)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:set", _set_in_sorted_order)
+
+
 class FrontMatterError(Exception):
     """The file cannot be read as front matter plus Markdown; carries the line it went wrong on."""
 

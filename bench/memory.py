@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-from run import WORK, tools_for
+from run import TRASH, WORK, tools_for
 
 
 def tree(root: int) -> list[int]:
@@ -81,6 +82,7 @@ def main() -> None:
         seconds, rss, pss = peak_memory(tool.command, tool.folder, tool.env)
         print(f"| {args.size} | {tool.name} | {seconds:.2f} s | {rss / 2**20:.0f} MB | {pss / 2**20:.0f} MB |",
               flush=True)
+    shutil.rmtree(TRASH, ignore_errors=True)
 
 
 if __name__ == "__main__":

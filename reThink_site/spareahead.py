@@ -46,12 +46,7 @@ def wait(cache_dir: Path) -> None:
 
 def discard_unfinished(cache_dir: Path) -> None:
     """Delete clones whose cloner was killed; only call while holding the lock, when no cloner is alive."""
-    try:
-        unfinished = [entry.path for entry in os.scandir(cache_dir) if entry.name.startswith(CLONE_PREFIX)]
-    except OSError:
-        return
-    for path in unfinished:
-        shutil.rmtree(path, ignore_errors=True)
+    treestate.remove_named(cache_dir, CLONE_PREFIX)
 
 
 def latest(cache_dir: Path, output: Path, state: Optional[TreeState]) -> TreeState:

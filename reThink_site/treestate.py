@@ -83,11 +83,16 @@ def save(cache_dir: Path, state: TreeState, pending: bool = False) -> TreeState:
 
 def clean_leftovers(cache_dir: Path) -> None:
     """Finish deleting old spares whose background deleter was killed."""
+    remove_named(cache_dir, DOOMED_PREFIX)
+
+
+def remove_named(cache_dir: Path, prefix: str) -> None:
+    """Delete every folder in the cache whose name starts with prefix (work a killed process left)."""
     try:
-        doomed = [entry.path for entry in os.scandir(cache_dir) if entry.name.startswith(DOOMED_PREFIX)]
+        found = [entry.path for entry in os.scandir(cache_dir) if entry.name.startswith(prefix)]
     except OSError:
         return
-    for path in doomed:
+    for path in found:
         shutil.rmtree(path, ignore_errors=True)
 
 

@@ -12,6 +12,7 @@ from reThink_site.config import SiteConfig
 from reThink_site.models import Content, Person
 from reThink_site.urls import slugify
 
+ENTRY_LISTS = ("events", "summaries", "insights", "pages", "newsletters")  # Site fields holding every entry
 KIND_LABEL = MappingProxyType({"events": "Event", "summaries": "Discussion summary", "insights": "Insight",
               "newsletters": "Newsletter", "pages": "Page"})
 
@@ -29,6 +30,8 @@ class Entry:
     field_lines: Mapping[tuple, int] = field(default_factory=dict, compare=False, repr=False)
     # the content-cache and body-cache keys it was made from, which fix every field above ("" = unknown)
     inputs_key: str = field(default="", compare=False, repr=False)
+    # the content-cache key of its front matter alone, which fixes every field but html, ids and item.body
+    front_key: str = field(default="", compare=False, repr=False)
 
     def __getattr__(self, name: str) -> Any:
         """Let templates read the item's fields directly (`entry.title`)."""

@@ -34,6 +34,7 @@ class Loaded:
     lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
     invalid: tuple["FailedFile", ...] = ()  # files that did not validate
     keys: dict[str, str] = field(default_factory=dict, compare=False)  # source -> content-cache key (cache on)
+    front_keys: dict[str, str] = field(default_factory=dict, compare=False)  # the same, of the front matter only
 
 
 @dataclass(frozen=True)
@@ -237,12 +238,12 @@ def cached_results(opened: modelcache.ModelCache, keys: dict[int, str]) -> tuple
 
 
 def parse_all(sources: list[SourceFile], context: dict, timezone: str, project: Path, use_cache: bool,
-              jobs: int, notes: list[Problem]) -> tuple[list[FileResult], dict[str, str]]:
+              jobs: int, notes: list[Problem]) -> tuple[list[FileResult], dict[str, str], dict[str, str]]:
     """Every file's result in order (unchanged files from the content cache, the rest parsed afresh), and
-    each read file's cache key by its name."""
+    each read file's cache key and front-matter key by its name."""
     opened = modelcache.open_cache(project) if use_cache else None
     if opened is None:
-        return [result for result, _ in parse_many(sources, [None] * len(sources), context, jobs)], {}
+        return [result for result, _ in parse_many(sources, [None] * len(sources), context, jobs)], {}, {}
     warning = opened.warning
     raws, results = read_all(sources)
     shared = modelcache.context_hash(timezone, context["people"])
@@ -274,7 +275,9 @@ def parse_all(sources: list[SourceFile], context: dict, timezone: str, project: 
         opened.close()
     if warning:
         notes.append(Problem(modelcache.CACHE_DIR, 1, "", warning, "", "warning"))
-    return [results[i] for i in range(len(sources))], {sources[i].file.name: key for i, key in keys.items()}
+    fronts = {sources[i].file.name: modelcache.entry_key(shared, sources[i].kind, sources[i].file.name,
+                                                         modelcache.front_matter_bytes(raws[i])) for i in keys}
+    return [results[i] for i in range(len(sources))], {sources[i].file.name: key for i, key in keys.items()}, fronts
 
 
 def load_content(project: Path, config: SiteConfig, use_cache: bool = False, jobs: int = 1,
@@ -295,8 +298,8 @@ def load_content(project: Path, config: SiteConfig, use_cache: bool = False, job
     items: dict[str, tuple[Content, ...]] = {}
     invalid: list[FailedFile] = []
     with modelcache.paused_gc():  # tens of thousands of long-lived objects: collecting finds nothing
-        parsed, keys = parse_all(sources, context, config.timezone, project, use_cache, jobs,
-                                 notes if notes is not None else [])
+        parsed, keys, front_keys = parse_all(sources, context, config.timezone, project, use_cache, jobs,
+                                             notes if notes is not None else [])
         results = iter(zip(sources, parsed))
         for kind, walk_problems, files in listed:
             problems.extend(walk_problems)
@@ -320,4 +323,4 @@ def load_content(project: Path, config: SiteConfig, use_cache: bool = False, job
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
                    for p in walk(assets_dir, project, problems))
     return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines,
-                  invalid=tuple(invalid), keys=keys)
+                  invalid=tuple(invalid), keys=keys, front_keys=front_keys)

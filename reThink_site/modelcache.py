@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import importlib
 import io
 import json
@@ -135,6 +136,20 @@ def context_hash(timezone: str, people: dict[str, dict]) -> str:
     versions = [package_fingerprint(), pydantic.VERSION, yaml.__version__, BaseLoader.__name__, sys.version]
     registry = json.dumps(list(people.items()), ensure_ascii=False, default=str)
     return hashlib.sha256("\0".join([*versions, timezone, registry]).encode()).hexdigest()
+
+
+_CLOSING_LINE = re.compile(rb"\n(?:---|\.\.\.)[ \t\r\x0b\x0c]*(?=\n|\Z)")
+
+
+def front_matter_bytes(raw: bytes) -> bytes:
+    """The file up to the line that closes its front matter (all of it when none does).
+
+    Everything a model holds but its body comes from these bytes (with the file's name and kind). The
+    cut is never early: the first `---` line found here is a line frontmatter.split also sees, and it
+    may find an earlier one (at a lone carriage return), which only makes this prefix longer.
+    """
+    closing = _CLOSING_LINE.search(raw)
+    return raw[:closing.end()] if closing else raw
 
 
 def entry_key(context: str, kind: str, name: str, raw: bytes) -> str:

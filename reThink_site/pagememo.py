@@ -22,14 +22,18 @@ import jinja2
 import jinja2.meta
 
 from reThink_site import cache, treestate
-from reThink_site.index import Site
+from reThink_site.index import ENTRY_LISTS, Entry, Site
 from reThink_site.outputs import OutputFile
-from reThink_site.prints import feed_value, stable_bytes, value_print
+from reThink_site.prints import entry_print, feed_value, front_print, stable_bytes, value_print
 
-FORMAT = "rethink-pages/3"
+FORMAT = "rethink-pages/4"
 MEMO_FILE = "pages.json"
 CLOCK_GLOBALS = ("now", "today")
 CLOCK_WORDS = re.compile(r"\b(?:now|today)\b")
+
+
+BODY_READ = "\0body:"  # a recorded read of an entry's HTML, heading ids or Markdown body, by source path
+BODY_ATTRIBUTES = frozenset({"html", "ids", "body"})
 
 
 class Recorder:
@@ -37,6 +41,13 @@ class Recorder:
 
     def __init__(self) -> None:
         self.reads: Optional[set[str]] = None
+
+    def note_attribute(self, owner: Any, name: Any) -> None:
+        """Note a template reading an entry's body-made fields (`entry.html`, `entry.item.body`)."""
+        if self.reads is not None and type(name) is str and name in BODY_ATTRIBUTES:
+            source = getattr(getattr(owner, "item", owner), "source_path", None)
+            if isinstance(source, str) and (isinstance(owner, Entry) or name == "body"):
+                self.reads.add(BODY_READ + source)
 
     def start(self) -> None:
         """Begin recording for a page."""
@@ -92,7 +103,9 @@ class PageMemo:
                  state: treestate.TreeState) -> None:
         self.cache_dir, self.site, self.theme, self.live, self.state = cache_dir, site, theme, live, state
         self.output = Path(state.output)
-        self.entry_prints: dict[int, bytes] = {}
+        self.entry_prints: dict[int, bytes] = {}  # front prints (prints.front_print)
+        self.body_prints: dict[int, bytes] = {}  # whole prints, for entries whose body a page read
+        self.sources: Optional[dict[str, Entry]] = None
         self.site_prints: dict[str, str] = {}
         self.recorded: dict[str, list] = {}
         self.fresh: dict[str, list] = {}
@@ -105,8 +118,15 @@ class PageMemo:
 
     def _site_print(self, name: str) -> str:
         if name not in self.site_prints:
-            self.site_prints[name] = value_print(getattr(self.site, name, None), self.entry_prints)
+            self.site_prints[name] = value_print(getattr(self.site, name, None), self.entry_prints, front_print)
         return self.site_prints[name]
+
+    def _body_print(self, source: str) -> bytes:
+        """The whole print of the entry made from this file (b"" once it is gone)."""
+        if self.sources is None:
+            self.sources = {e.item.source_path: e for name in ENTRY_LISTS for e in getattr(self.site, name)}
+        entry = self.sources.get(source)
+        return entry_print(entry, self.body_prints) if entry is not None else b""
 
     def key(self, job: tuple, reads: Iterable[str]) -> str:
         """The digest of everything this page's bytes depend on."""
@@ -114,9 +134,12 @@ class PageMemo:
         digest = hashlib.sha256(f"{self.theme}\0{path}\0{url}\0{template}\0".encode())
         for name in sorted(context):
             digest.update(b"\0" + name.encode() + b"=")
-            feed_value(digest, context[name], self.entry_prints)
+            feed_value(digest, context[name], self.entry_prints, front_print)
         for name in reads:
-            digest.update(b"site." + name.encode() + b"=" + self._site_print(name).encode())
+            if name.startswith(BODY_READ):
+                digest.update(name.encode() + b"=" + self._body_print(name[len(BODY_READ):]))
+            else:
+                digest.update(b"site." + name.encode() + b"=" + self._site_print(name).encode())
         return digest.hexdigest()
 
     def reuse(self, job: tuple) -> Optional[OutputFile]:

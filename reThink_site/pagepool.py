@@ -8,12 +8,11 @@ from typing import Callable, Iterable, Optional, Sequence
 import jinja2
 
 from reThink_site import pages
-from reThink_site.index import Site
+from reThink_site.index import ENTRY_LISTS, Site
 from reThink_site.outputs import OutputFile
 from reThink_site.pagememo import PageMemo, Recorder
 from reThink_site.parallel import fork_map, worker_count
 
-CONTENT_LISTS = ("events", "summaries", "insights", "pages", "newsletters")
 SLICES_PER_WORKER = 4
 MIN_ENTRIES = 200  # smaller sites render faster than a fork starts
 MIN_PAGES_PER_WORKER = 100  # a worker compiles the templates again (~0.1 s): a few pages are cheaper here
@@ -49,7 +48,7 @@ def render_all(env: jinja2.Environment, site: Site, jobs: int,
     for job in pages.all_jobs(site):
         hit = memo.reuse(job) if memo is not None else None
         (reused if hit is not None else todo).append(hit if hit is not None else job)
-    entries = sum(len(getattr(site, name)) for name in CONTENT_LISTS)
+    entries = sum(len(getattr(site, name)) for name in ENTRY_LISTS)
     workers = page_workers(jobs, entries, len(todo))
     count = workers * SLICES_PER_WORKER
     tasks: list[Callable[[], list]] = [

@@ -10,7 +10,7 @@ import hashlib
 import pickle
 from dataclasses import fields, is_dataclass
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
@@ -20,29 +20,32 @@ from reThink_site.index import Entry
 _SIMPLE = frozenset({str, int, float, bool, type(None), bytes})
 
 
-def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
+Printer = Callable[[Entry, dict], bytes]
+
+
+def _feed(digest: Any, value: Any, entry_prints: dict[int, bytes], printer: Printer) -> None:
     """Add a value to a digest: entries by their print, containers item by item, the rest pickled."""
     if type(value) in _SIMPLE:
         digest.update(b"S" + pickle.dumps(value, 4))
     elif isinstance(value, Entry):
-        digest.update(b"E" + entry_print(value, entry_prints))
+        digest.update(b"E" + printer(value, entry_prints))
     elif isinstance(value, (tuple, list)):
         digest.update(b"(%d" % len(value))
         if value and set(map(type, value)) == {Entry}:  # the common long list: the same bytes, fed at once
             known = entry_prints.get
-            digest.update(b"".join(b"E" + (known(id(item)) or entry_print(item, entry_prints)) for item in value))
+            digest.update(b"".join(b"E" + (known(id(item)) or printer(item, entry_prints)) for item in value))
             return
         for item in value:
-            _feed(digest, item, entry_prints)
+            _feed(digest, item, entry_prints, printer)
     elif isinstance(value, Mapping):
         digest.update(b"{%d" % len(value))
         for key, item in value.items():
-            _feed(digest, key, entry_prints)
-            _feed(digest, item, entry_prints)
+            _feed(digest, key, entry_prints, printer)
+            _feed(digest, item, entry_prints, printer)
     elif is_dataclass(value) and not isinstance(value, type):
         digest.update(b"D" + type(value).__qualname__.encode())
         for part in fields(value):
-            _feed(digest, getattr(value, part.name), entry_prints)
+            _feed(digest, getattr(value, part.name), entry_prints, printer)
     elif callable(value) and hasattr(value, "__self__"):  # a Site method: pure code, in the package digest
         digest.update(b"M" + value.__qualname__.encode())
     else:
@@ -94,13 +97,30 @@ def entry_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
     return entry_prints[key]
 
 
-def feed_value(digest: Any, value: Any, entry_prints: dict[int, bytes]) -> None:
+def front_print(entry: Entry, entry_prints: dict[int, bytes]) -> bytes:
+    """A digest of what a template can read from an entry without its body: its front matter, URL, summary.
+
+    The HTML, heading ids and Markdown body are left out; a page that reads them records that
+    (pagememo.BODY_READ) and adds the entry's whole print. Without the front matter's key (no cache),
+    this is the whole print.
+    """
+    key = id(entry)
+    if key not in entry_prints:
+        if entry.front_key:
+            head = f"front\0{entry.kind}\0{entry.url}\0{entry.front_key}\0{entry.summary}"
+            entry_prints[key] = hashlib.sha256(head.encode()).digest()
+        else:
+            entry_prints[key] = entry_print(entry, {})
+    return entry_prints[key]
+
+
+def feed_value(digest: Any, value: Any, entry_prints: dict[int, bytes], printer: Printer = entry_print) -> None:
     """Add a value to a digest the way value_print hashes it (for a key with several values)."""
-    _feed(digest, value, entry_prints)
+    _feed(digest, value, entry_prints, printer)
 
 
-def value_print(value: Any, entry_prints: dict[int, bytes]) -> str:
+def value_print(value: Any, entry_prints: dict[int, bytes], printer: Printer = entry_print) -> str:
     """A digest of any value a page can be given or read from the Site."""
     digest = hashlib.sha256()
-    _feed(digest, value, entry_prints)
+    _feed(digest, value, entry_prints, printer)
     return digest.hexdigest()

@@ -124,13 +124,30 @@ def remembering(recorder: Optional[Recorder] = None) -> Callable[..., Markup]:
     return remembered
 
 
+class RecordingEnvironment(jinja2.Environment):
+    """Jinja, noting which entries' HTML or Markdown body a page reads (`entry.html`, `e['body']`, `map`):
+    the page memo then re-renders a list page on a body edit only if the list shows bodies."""
+
+    recorder: Optional[Recorder] = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if self.recorder is not None:
+            self.recorder.note_attribute(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if self.recorder is not None:
+            self.recorder.note_attribute(obj, argument)
+        return super().getitem(obj, argument)
+
+
 def make_env(project: Path, site: Site, recorder: Optional[Recorder] = None) -> jinja2.Environment:
     """A strict, autoescaping environment with the site's filters and globals.
 
     `site` may be a pagememo.TrackedSite noting reads into `recorder`.
     """
     config = site.config
-    env = jinja2.Environment(
+    env = RecordingEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in theme_dirs(project, config.templates_dir)]),
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -149,6 +166,7 @@ def make_env(project: Path, site: Site, recorder: Optional[Recorder] = None) -> 
         event_jsonld=lambda entry: jsonld.event_data(entry, site),
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
+    env.recorder = recorder
     env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
                        remembered=remembering(recorder))
     env.tests["within"] = lambda url, prefix: url.startswith(prefix)  # a plain call, cheaper than a method call

@@ -31,8 +31,9 @@ def rendered(monkeypatch) -> list[str]:
 def test_a_body_edit_renders_only_that_page(site: Path, tmp_path: Path, rendered: list[str]) -> None:
     edit_body(site)
     run(site, site / "output")
-    # the insight's own page, and the newsletter issue that lists it under "Since the last issue"
-    assert rendered == ["/insights/extra-thoughts/", "/newsletter/2015-02-02-february-2015/"]
+    # only the insight's own page shows its body: the lists and the newsletter issue that name it
+    # (under "Since the last issue") show its title and summary, which did not change
+    assert rendered == ["/insights/extra-thoughts/"]
     assert_clean(site, tmp_path, "body")
 
 
@@ -145,3 +146,57 @@ def test_a_front_matter_only_edit_rerenders_the_page(site: Path, tmp_path: Path,
     assert "/insights/extra-thoughts/" in rendered
     assert "other topic" in (site / "output/insights/extra-thoughts/index.html").read_text(encoding="utf-8")
     assert_clean(site, tmp_path, "front matter")
+
+
+@pytest.fixture
+def every_render(monkeypatch) -> list[str]:
+    """URLs of every page rendered (not reused) by the builds that follow."""
+    urls: list[str] = []
+    real = pages.page
+
+    def counting(env, job):
+        urls.append(job[1])
+        return real(env, job)
+
+    monkeypatch.setattr(pages, "page", counting)
+    return urls
+
+
+TAG_PAGE = "/tags/extra-topic/"
+SHOWS_HTML = ("{% extends 'base.html' %}{% block content %}{% for e in group.posts %}<article>{{ e.html|safe }}"
+              "</article>{% endfor %}{% endblock %}")
+SHOWS_MARKDOWN = ("{% extends 'base.html' %}{% block content %}<pre>{{ group.posts|map(attribute='item')"
+                  "|map(attribute='body')|join('|') }}</pre>{% endblock %}")
+
+
+def test_a_body_edit_leaves_the_lists_that_name_the_entry_alone(site: Path, tmp_path: Path,
+                                                                every_render: list[str]) -> None:
+    edit_body(site)
+    run(site, site / "output")
+    assert TAG_PAGE not in every_render and "/insights/" not in every_render and "/" not in every_render
+    assert_clean(site, tmp_path, "body")
+
+
+@pytest.mark.parametrize("template", [SHOWS_HTML, SHOWS_MARKDOWN], ids=["html", "markdown-via-map"])
+def test_a_theme_that_shows_bodies_in_a_list_gets_body_edits(site: Path, tmp_path: Path, every_render: list[str],
+                                                             template: str) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "group.html").write_text(template, encoding="utf-8")
+    run(site, site / "output")
+    every_render.clear()
+    edit_body(site)
+    run(site, site / "output")
+    assert TAG_PAGE in every_render
+    assert "Changed text" in (site / "output" / "tags/extra-topic/index.html").read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "a body shown in a list")
+
+
+def test_a_first_paragraph_edit_updates_the_lists_that_show_the_summary(site: Path, tmp_path: Path,
+                                                                       every_render: list[str]) -> None:
+    path = site / "content/insights/2015-01-05-extra-thoughts.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("An extra insight", "A reworded insight"),
+                    encoding="utf-8")
+    run(site, site / "output")
+    assert "/insights/" in every_render and TAG_PAGE in every_render
+    assert "A reworded insight" in (site / "output" / "insights/index.html").read_text(encoding="utf-8")
+    assert_clean(site, tmp_path, "a first paragraph")

@@ -134,8 +134,8 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
         model_key = loaded.keys.get(item.source_path, "")
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
                           loaded.lines.get(item.source_path, {}),
-                          f"{model_key}\0{body_key}" if model_key and body_key else "",
-                          loaded.front_keys.get(item.source_path, "")), rendered))
+                          inputs_key=f"{model_key}\0{body_key}" if model_key and body_key else "",
+                          front_key=loaded.front_keys.get(item.source_path, "")), rendered))
     progress(len(out))
     return out, unpublished, failed_bodies(loaded, config, file_urls)
 

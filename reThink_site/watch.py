@@ -76,7 +76,8 @@ def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
                threading.Thread(target=watch_and_rebuild, args=(options, state, say), daemon=True)]
-    previous = signal.signal(signal.SIGTERM, lambda *_: state.stop())
+    # Ctrl-C and SIGTERM stop the loop below, even when SIGINT came ignored (a script's background job)
+    previous = {number: signal.signal(number, lambda *_: state.stop()) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         for thread in threads:
             thread.start()
@@ -92,6 +93,7 @@ def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None
         server.server_close()
         if threads[1].ident is not None:
             threads[1].join(timeout=5)
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     say("Stopped.")
     return 0

@@ -184,6 +184,25 @@ def test_ctrl_c_exits_cleanly(served):
     assert "Serving http://127.0.0.1:" in process.stdout.read()
 
 
+def test_ctrl_c_stops_serve_started_with_sigint_ignored(copy_real_site):
+    """A script's background job starts with SIGINT ignored; `serve` still stops on it, as it says."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "reThink_site", "serve", "--site", str(copy_real_site),
+                                "--port", str(port), "--now", PINNED_NOW], env={**os.environ, "PYTHONPATH": str(REPO)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        wait_until(lambda: process.poll() is None and get(port, PREFIX + "/")[0] == 200)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+        assert process.stdout.read().rstrip().endswith("Stopped.")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
 def test_warns_when_bound_beyond_loopback(copy_real_site, runner, monkeypatch):
     said: list[str] = []
     from reThink_site import watch

@@ -8,7 +8,7 @@ from typing import Optional
 
 from reThink_site import cache as body_cache
 from reThink_site.config import MarkdownSettings
-from reThink_site.markup import LinkContext, Rendered, make_renderer
+from reThink_site.markup import LinkContext, make_renderer
 from reThink_site.parallel import fork_map
 
 
@@ -24,7 +24,7 @@ class BodyJob:
 class Renders:
     """The renders in job order, and a note when the cache had to be thrown away."""
 
-    rendered: tuple[Rendered, ...]
+    rendered: tuple[body_cache.CachedRender, ...]  # each with its first paragraph, cached or not
     warning: str = ""
     keys: tuple[str, ...] = ()  # each job's cache key, when the cache is on
 
@@ -34,7 +34,7 @@ def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, s
     """Render every body, taking unchanged ones from .rethink-cache/ when the cache is on."""
     opened: Optional[body_cache.BodyCache] = body_cache.open_cache(project) if use_cache else None
     keys: list[str] = []
-    found: dict[str, Rendered] = {}
+    found: dict[str, body_cache.CachedRender] = {}
     warning = opened.warning if opened else ""
     if opened is not None:
         shared = body_cache.context_hash(body_cache.package_fingerprint(), settings.model_dump_json(), base,
@@ -51,9 +51,9 @@ def render_all(jobs_list: list[BodyJob], file_urls: dict[str, str], base: str, s
     todo = [index for index, key in enumerate(keys or [None] * len(jobs_list)) if key not in found]
     renderer = make_renderer(settings.engine, settings.raw_html)
 
-    def render_one(index: int) -> Rendered:
+    def render_one(index: int) -> body_cache.CachedRender:
         job = jobs_list[index]
-        return renderer.render(job.body, LinkContext(job.source_dir, file_urls, base))
+        return body_cache.with_first_paragraph(renderer.render(job.body, LinkContext(job.source_dir, file_urls, base)))
 
     fresh = dict(zip(todo, fork_map(render_one, todo, jobs)))
     if opened is not None:

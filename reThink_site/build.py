@@ -18,7 +18,7 @@ from reThink_site.config import SiteConfig, config_warnings, load_config
 from reThink_site.errors import ContentErrors, Problem, UsageError
 from reThink_site.index import Entry, Site, build_site
 from reThink_site.loader import Loaded, load_content
-from reThink_site.markup import (LinkContext, Rendered, make_renderer, first_paragraph, has_script,
+from reThink_site.markup import (LinkContext, Rendered, make_renderer, has_script,
                                  script_line)
 from reThink_site.models import KINDS, Content
 from reThink_site.outputs import OutputFile
@@ -129,8 +129,7 @@ def render_bodies(loaded: Loaded, config: SiteConfig, now: datetime, options: Bu
     out = []
     body_keys = renders.keys or ("",) * len(chosen)
     for (kind, item, url), rendered, body_key in zip(chosen, renders.rendered, body_keys):
-        summary = item.summary or (rendered.first_paragraph_text if isinstance(rendered, cache.CachedRender)
-                                   else first_paragraph(rendered.html))
+        summary = item.summary or rendered.first_paragraph_text
         model_key = loaded.keys.get(item.source_path, "")
         out.append((Entry(kind, item, url, rendered.html, summary, rendered.ids,
                           loaded.lines.get(item.source_path, {}),

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import sys
 from importlib import metadata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Optional
 
@@ -22,8 +22,8 @@ FORMAT = "rethink-body-cache/3"  # rows: marshalled tuples of strings
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-RENDERING_LIBRARIES = ("markdown", "pyromark", "jinja2", "markupsafe", "icalendar", "feedgen", "lxml", "css-inline", "pydantic",
-                       "pyyaml", "python-dateutil", "tzdata")
+RENDERING_LIBRARIES = ("markdown", "pyromark", "jinja2", "markupsafe", "icalendar", "feedgen", "lxml", "css-inline",
+                       "pydantic", "pyyaml", "python-dateutil", "tzdata")
 
 
 @functools.cache
@@ -47,24 +47,30 @@ def body_key(context_hash: str, source_dir: str, body: str) -> str:
     return hashlib.sha256(f"{context_hash}\0{source_dir}\0{body}".encode()).hexdigest()
 
 
-def context_hash(package: str, raw_html: str, base: str, file_urls: dict[str, str]) -> str:
-    """Everything besides the body that changes a rendering: code, raw_html, base path, link targets."""
+def context_hash(package: str, markdown_settings: str, base: str, file_urls: dict[str, str]) -> str:
+    """Everything besides the body that changes a rendering: code, Markdown settings, base path, link targets."""
     urls = json.dumps(sorted(file_urls.items()), ensure_ascii=False)
-    return hashlib.sha256(f"{package}\0{raw_html}\0{base}\0{urls}".encode()).hexdigest()
+    return hashlib.sha256(f"{package}\0{markdown_settings}\0{base}\0{urls}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class CachedRender(Rendered):
-    """A render read back from the cache, with the first paragraph of its HTML kept from when it was stored."""
+    """A render as the body cache keeps it: with the text of its first paragraph, an entry's default summary."""
 
     first_paragraph_text: str = ""
 
 
-def _encode(rendered: Rendered) -> bytes:
+def with_first_paragraph(rendered: Rendered) -> CachedRender:
+    """The render plus its first paragraph's text, worked out once, in the process that rendered it."""
+    parts = {part.name: getattr(rendered, part.name) for part in fields(Rendered)}
+    return CachedRender(**parts, first_paragraph_text=first_paragraph(rendered.html))
+
+
+def _encode(rendered: CachedRender) -> bytes:
     """A render and its first paragraph as a marshalled tuple of strings: read back far faster than JSON."""
     return marshal.dumps((rendered.html, tuple(rendered.ids), tuple(rendered.links), tuple(rendered.missing_files),
                           tuple(rendered.images_without_alt), tuple(rendered.bad_schemes),
-                          first_paragraph(rendered.html)))
+                          rendered.first_paragraph_text))
 
 
 def _decode(blob: bytes) -> CachedRender:
@@ -83,9 +89,9 @@ class BodyCache:
     connection: sqlite3.Connection
     warning: str = ""
 
-    def get_many(self, keys: list[str]) -> dict[str, Rendered]:
+    def get_many(self, keys: list[str]) -> dict[str, CachedRender]:
         """The cached renders among keys; a damaged row raises CacheCorrupt."""
-        found: dict[str, Rendered] = {}
+        found: dict[str, CachedRender] = {}
         try:
             rows = self.connection.execute("SELECT key, value FROM bodies").fetchall()
             wanted = set(keys)
@@ -96,7 +102,7 @@ class BodyCache:
             raise CacheCorrupt(str(err)) from None
         return found
 
-    def keep_only(self, fresh: dict[str, Rendered], used: set[str]) -> None:
+    def keep_only(self, fresh: dict[str, CachedRender], used: set[str]) -> None:
         """Store the new renders and drop entries this build did not use, in one transaction."""
         with self.connection:
             self.connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)",

@@ -127,23 +127,28 @@ def test_a_different_now_or_a_missing_output_is_a_real_build(site: Path) -> None
     assert (site / "output" / "index.html").is_file()
 
 
+def damage_cache(database: Path, damage: str, table: str, rows: dict[str, tuple[str, tuple]]) -> None:
+    """Spoil a cache database: garbage bytes, another tool's format marker, or every row set to `rows[damage]`."""
+    if damage == "garbage":
+        database.write_bytes(b"this is not a database" * 100)
+        return
+    with sqlite3.connect(database) as connection:
+        if damage == "foreign format":
+            connection.execute("UPDATE meta SET value = 'someone-else/9' WHERE name = 'format'")
+        else:
+            value, parameters = rows[damage]
+            connection.execute(f"UPDATE {table} SET value = {value}", parameters)
+    connection.close()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "foreign format", "bad row", "truncated row", "wrong shape"])
 def test_a_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path, damage: str) -> None:
     edit_body(site)  # so the build cannot stop early and must read the cache
-    database = site / CACHE_DIR / BODIES_FILE
-    if damage == "garbage":
-        database.write_bytes(b"this is not a database" * 100)
-    else:
-        with sqlite3.connect(database) as connection:
-            if damage == "foreign format":
-                connection.execute("UPDATE meta SET value = 'someone-else/9' WHERE name = 'format'")
-            elif damage == "bad row":
-                connection.execute("UPDATE bodies SET value = '{\"html\": 1}'")
-            elif damage == "truncated row":
-                connection.execute("UPDATE bodies SET value = substr(value, 1, length(value) / 2)")
-            else:  # a well-formed row holding the wrong kinds of values
-                connection.execute("UPDATE bodies SET value = ?", (marshal.dumps(("<p>x</p>", (1,), (), (), (), (), "x")),))
-        connection.close()
+    damage_cache(site / CACHE_DIR / BODIES_FILE, damage, "bodies", {
+        "bad row": ("'{\"html\": 1}'", ()),
+        "truncated row": ("substr(value, 1, length(value) / 2)", ()),
+        "wrong shape": ("?", (marshal.dumps(("<p>x</p>", (1,), (), (), (), (), "x")),)),  # right form, wrong kinds
+    })
     report = run(site, site / "output")
     assert any(CACHE_DIR in w.path and "discarded" in w.message for w in report.warnings)
     run(site, tmp_path / "clean", cache=False)

@@ -21,6 +21,7 @@ from reThink_site.modelcache import MODELS_FILE
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import generate  # noqa: E402
+from test_incremental import damage_cache  # noqa: E402
 
 NOW = "2015-03-10T12:00"
 
@@ -255,19 +256,11 @@ def test_a_corrupt_cache_is_discarded_with_a_warning_and_the_build_succeeds(copy
     root = copy_real_site
     options = dict(now=NOW, jobs=1, search=False)
     build(BuildOptions(project=root, output=root / "output", **options))
-    database = root / CACHE_DIR / MODELS_FILE
     marker = tmp_path / "ran"
-    if damage == "garbage":
-        database.write_bytes(b"this is not a database" * 100)
-    else:
-        with sqlite3.connect(database) as connection:
-            if damage == "foreign format":
-                connection.execute("UPDATE meta SET value = 'someone-else/9' WHERE name = 'format'")
-            elif damage == "bad row":
-                connection.execute("UPDATE entries SET value = ?", (b"\x80\x05not a pickle",))
-            else:
-                connection.execute("UPDATE entries SET value = ?", (pickle.dumps(Planted(marker)),))
-        connection.close()
+    damage_cache(root / CACHE_DIR / MODELS_FILE, damage, "entries", {
+        "bad row": ("?", (b"\x80\x05not a pickle",)),
+        "planted code": ("?", (pickle.dumps(Planted(marker)),)),
+    })
     page = root / "content/pages/about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")  # no early stop
     report = build(BuildOptions(project=root, output=root / "output", **options))

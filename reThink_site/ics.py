@@ -139,12 +139,16 @@ class ComponentBytes:
         self.known = known or {}  # VEVENTs of earlier builds by key (vevent_key), from the build cache
         self.made: dict[str, tuple[bytes, tuple[str, ...]]] = {}  # this build's, to keep for the next
         self.prints: dict[int, bytes] = {}
+        self.keys: dict[str, str] = {}  # vevent_key by URL: the programme and the event's own file both ask
         self.setting = f"{code}\0{value_print(site.config, self.prints)}"
 
     def vevent_key(self, entry: Entry) -> str:
         """Everything a VEVENT's bytes depend on: the code, the config, the entry and its DTSTAMP."""
-        when = stamp(entry.item, self.site.now, self.site.config.tz).isoformat()
-        return hashlib.sha256(f"{self.setting}\0{when}\0".encode() + entry_print(entry, self.prints)).hexdigest()
+        if entry.url not in self.keys:
+            when = stamp(entry.item, self.site.now, self.site.config.tz).isoformat()
+            self.keys[entry.url] = hashlib.sha256(f"{self.setting}\0{when}\0".encode()
+                                                  + entry_print(entry, self.prints)).hexdigest()
+        return self.keys[entry.url]
 
     def event(self, entry: Entry) -> tuple[bytes, frozenset[str]]:
         """An event's VEVENT bytes and the TZIDs it uses."""

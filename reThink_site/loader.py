@@ -146,21 +146,6 @@ def unreadable_file(kind: str, name: str, stem: str, err: OSError) -> FileResult
                       FailedFile(kind, name, slug_from_filename(kind, stem)))
 
 
-def read_item(path: Path, kind: str, project: Path,
-              context: dict) -> tuple[Content | None, list[Problem], FailedFile | None]:
-    """Read one content file into its model, or say why not (and what is known of the file)."""
-    name = relative_name(path, project)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        result = unreadable_file(kind, name, path.stem, err)
-    else:
-        result = read_source(raw, kind, name, path.stem, context)
-    if result.lines is not None:
-        context["lines"][name] = result.lines
-    return result.item, list(result.problems), result.failed
-
-
 class SourceFile(NamedTuple):
     """A Markdown file to load and its kind."""
 
@@ -176,6 +161,16 @@ def parse_file(source: SourceFile, raw: Optional[bytes], context: dict) -> FileR
         except OSError as err:
             return unreadable_file(source.kind, source.file.name, source.file.stem, err)
     return read_source(raw, source.kind, source.file.name, source.file.stem, context)
+
+
+def read_item(path: Path, kind: str, project: Path,
+              context: dict) -> tuple[Content | None, list[Problem], FailedFile | None]:
+    """Read one content file into its model, or say why not (and what is known of the file)."""
+    name = relative_name(path, project)
+    result = parse_file(SourceFile(kind, FoundFile(str(path), name, path.name)), None, context)
+    if result.lines is not None:
+        context["lines"][name] = result.lines
+    return result.item, list(result.problems), result.failed
 
 
 def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: dict,

@@ -42,9 +42,9 @@ class Recorder:
     def __init__(self) -> None:
         self.reads: Optional[set[str]] = None
 
-    def note_attribute(self, owner: Any, name: Any) -> None:
-        """Note a template reading an entry's body-made fields (`entry.html`, `entry.item.body`)."""
-        if self.reads is not None and type(name) is str and name in BODY_ATTRIBUTES:
+    def note_attribute(self, owner: Any, name: str) -> None:
+        """Note a template reading one of BODY_ATTRIBUTES of an entry (`entry.html`, `entry.item.body`)."""
+        if self.reads is not None:
             source = getattr(getattr(owner, "item", owner), "source_path", None)
             if isinstance(source, str) and (isinstance(owner, Entry) or name == "body"):
                 self.reads.add(BODY_READ + source)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from reThink_site import calendar_links, eventtime, jsonld, urls
 from reThink_site.errors import SiteError
 from reThink_site.index import Site, find_person
-from reThink_site.pagememo import Recorder
+from reThink_site.pagememo import BODY_ATTRIBUTES, Recorder
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -130,15 +130,15 @@ class RecordingEnvironment(jinja2.Environment):
 
     recorder: Optional[Recorder] = None
 
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if self.recorder is not None:
+    def getattr(self, obj: Any, attribute: str) -> Any:  # every `a.b` of every page: the name is checked first
+        if attribute in BODY_ATTRIBUTES and self.recorder is not None:
             self.recorder.note_attribute(obj, attribute)
-        return super().getattr(obj, attribute)
+        return jinja2.Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if self.recorder is not None:
+        if type(argument) is str and argument in BODY_ATTRIBUTES and self.recorder is not None:
             self.recorder.note_attribute(obj, argument)
-        return super().getitem(obj, argument)
+        return jinja2.Environment.getitem(self, obj, argument)
 
 
 def make_env(project: Path, site: Site, recorder: Optional[Recorder] = None) -> jinja2.Environment:

@@ -101,9 +101,11 @@ def up_to_date(project: Path, key: str, now: Optional[str],
         output = Path(manifest["output"])
         if _output_identity(output) != manifest["output_identity"]:
             return None
-        same_roots = taken is not None and [str(r) for r in taken[0]] == manifest["roots"]
-        if (taken[1] if taken is not None and same_roots else snapshot([Path(r) for r in manifest["roots"]])) \
-                != manifest["files"]:
+        if taken is not None and [str(r) for r in taken[0]] == manifest["roots"]:
+            files = taken[1]
+        else:
+            files = snapshot([Path(r) for r in manifest["roots"]])
+        if files != manifest["files"]:
             return None
         return manifest["report"]
     except (OSError, ValueError, KeyError, TypeError):

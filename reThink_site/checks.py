@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import Iterable, Mapping
 
-from reThink_site.errors import Problem
-from reThink_site.frontmatter import nearest_line
-from reThink_site.index import Entry
-from reThink_site.markup import Rendered, line_of
-from reThink_site.urls import RESERVED_PAGE_SLUGS, alias_url, output_path
+from reThink_site.content.config import SiteConfig
+from reThink_site.content.frontmatter import nearest_line
+from reThink_site.content.index import Entry, source_key
+from reThink_site.content.loader import Loaded
+from reThink_site.content.models import KINDS
+from reThink_site.core.errors import Problem
+from reThink_site.core.outputs import OutputFile
+from reThink_site.core.urls import RESERVED_PAGE_SLUGS, alias_url, base_path, content_url, output_path
+from reThink_site.markdown.base import LinkContext, Rendered, has_script, line_of, script_line
+from reThink_site.markdown.bodies import make_renderer
 
 
 def url_collisions(entries: Iterable[Entry]) -> list[Problem]:
@@ -72,15 +78,6 @@ def featured_problem(ref: str, by_kind_slug: Mapping, slugs: Mapping[str, list[s
     if len(kinds) > 1:
         return f"expected one item, found {ref!r} naming {' and '.join(kinds)}"
     return ""
-
-
-def resolve_featured(ref: str, entries: Iterable[Entry]) -> Entry | None:
-    """The entry a featured reference names."""
-    kind, _, slug = ref.rpartition("/")
-    for entry in entries:
-        if entry.slug == slug and entry.kind in ((kind,) if kind else ("events", "summaries", "insights")):
-            return entry
-    return None
 
 
 def line_for(entry: Entry, *path) -> int:
@@ -177,4 +174,45 @@ def alias_collisions(entries: list[Entry], files: list) -> list[Problem]:
                 problems.append(Problem(entry.item.source_path, line_for(entry, "aliases", index),
                                         f"aliases[{index}]", f"expected an old URL that no other page uses, "
                                         f"found {alias!r}, which the site already has"))
+    return problems
+
+
+def body_warnings(entries: list[Entry]) -> list[Problem]:
+    """Scripts and inline handlers in bodies are allowed but worth a second look."""
+    return [Problem(e.item.source_path, script_line(e.item.body, e.item.body_line), "body",
+                    "contains a <script> element or an on…= event handler",
+                    "remove it unless you really mean to run code on the page", "warning")
+            for e in entries if has_script(e.item.body)]
+
+
+def failed_bodies(loaded: Loaded, config: SiteConfig, file_urls: dict) -> list[tuple[Entry, Rendered]]:
+    """Bodies of files that failed validation, rendered only so their own link problems show too."""
+    renderer, out = make_renderer(config.markdown.engine, config.markdown.raw_html), []
+    for failed in loaded.invalid:
+        if not failed.body.strip():
+            continue
+        stand_in = KINDS[failed.kind].model_construct(source_path=failed.source_path, slug=failed.slug,
+                                                      body=failed.body, body_line=failed.body_line, title="")
+        context = LinkContext(os.path.dirname(source_key(failed.source_path, config.content_dir)), file_urls,
+                              base_path(config.base_url))
+        rendered = renderer.render(failed.body, context)
+        out.append((Entry(failed.kind, stand_in, content_url(failed.kind, failed.slug), rendered.html, "",
+                          rendered.ids), rendered))
+    return out
+
+
+def all_problems(config: SiteConfig, loaded: Loaded, rendered: list[tuple[Entry, Rendered]],
+                 held_back: list[Entry], files: list[OutputFile], file_urls: dict) -> list[Problem]:
+    """Every cross-file rule over what was loaded, rendered and planned (the build's checks step)."""
+    entries = [entry for entry, _ in rendered]
+    failed = failed_bodies(loaded, config, file_urls)
+    problems = [*url_collisions(entries), *body_warnings(entries + [e for e, _ in failed])]
+    produced = {f.site_path for f in files} | {content_url(f.kind, f.slug) for f in loaded.invalid}
+    problems += reference_problems(entries + held_back, [(f.kind, f.slug) for f in loaded.invalid])
+    unpublished_urls = {e.url for e in held_back}
+    for entry, body in rendered + failed:
+        problems += link_problems(entry, body, produced, unpublished_urls)
+    problems += site_path_problems(entries, produced)
+    problems += alias_collisions(entries, files)
+    problems += fragment_problems(rendered, files)
     return problems

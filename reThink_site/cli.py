@@ -12,7 +12,7 @@ from typing import Callable, Iterator, Optional
 import click
 
 from reThink_site import __version__
-from reThink_site.errors import ContentErrors, Problem, SiteError, UsageError
+from reThink_site.core.errors import ContentErrors, Problem, SiteError, UsageError
 
 SITE_OPTION = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
                            default=None, help="Site folder holding site.yaml (default: the current folder).")
@@ -78,11 +78,13 @@ def main() -> None:
 @click.option("--no-search", is_flag=True, help="Skip building the search index.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, quiet) -> None:
+@click.option("--timings", is_flag=True, help="Print how long each step of the build took.")
+def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, quiet, timings) -> None:
     """Build the site into the output folder (all or nothing)."""
     try:
         project = find_site(site_dir)
-        if not no_cache and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet):
+        if not (no_cache or timings) and report_unchanged(project, output, now, drafts, future, strict,
+                                                           not no_search, quiet):
             return
         from reThink_site.build import BuildOptions, build as run_build
 
@@ -90,19 +92,21 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
         with progress_bar(project, enabled=not quiet) as advance:
-            report = run_build(options, advance, known_changed=not no_cache)  # report_unchanged said so
+            report = run_build(options, advance, known_changed=not (no_cache or timings))  # checked above
     except SiteError as err:
         fail(err)
         return
     if not quiet:
         print_problems(report.warnings)
         click.echo(report.summary())
+    if timings:
+        click.echo(report.step_table())
 
 
 def report_unchanged(project: Path, output: Optional[Path], now: Optional[str], drafts: bool, future: bool,
                      strict: bool, search: bool, quiet: bool) -> bool:
     """Answer a rebuild that would change nothing without importing the build machinery."""
-    from reThink_site import fastpath
+    from reThink_site.incremental import fastpath
 
     started = time.perf_counter()
     key = fastpath.options_key(project, output, now, drafts, future, strict, search)
@@ -157,7 +161,7 @@ def newsletter(slug, output_format, site_dir, now, drafts, future) -> None:
 def check(site_dir, now, drafts, future, strict, fmt) -> None:
     """Check everything a build would, writing nothing (exit 1 on errors)."""
     from reThink_site.build import BuildOptions, failing, plan
-    from reThink_site.check import report
+    from reThink_site.commands.report import report
 
     try:
         project = find_site(site_dir)
@@ -185,8 +189,8 @@ def new(site_dir, kind, title, when, slug) -> None:
     """Create a content file of KIND with its front matter filled in, and print its path."""
     from datetime import datetime
 
-    from reThink_site.config import load_config
-    from reThink_site.scaffold import parse_when, plan_new, write_new
+    from reThink_site.content.config import load_config
+    from reThink_site.commands.new import parse_when, plan_new, write_new
 
     try:
         project = find_site(site_dir)
@@ -218,7 +222,7 @@ def new(site_dir, kind, title, when, slug) -> None:
 def serve(site_dir, now, drafts, future, host, port, search) -> None:
     """Build, preview on this computer, rebuild on every change and reload the browser."""
     from reThink_site.build import BuildOptions
-    from reThink_site.watch import serve as run_serve
+    from reThink_site.commands.serve import serve as run_serve
 
     try:
         project = find_site(site_dir)

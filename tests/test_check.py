@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.check import escape_data, escape_property, github_annotation
+from reThink_site.commands.report import escape_data, escape_property, github_annotation
 from reThink_site.cli import main
-from reThink_site.errors import Problem
+from reThink_site.core.errors import Problem
 
 REPO = Path(__file__).resolve().parent.parent
 PINNED_NOW = "2014-03-01T12:00"

@@ -8,7 +8,8 @@ import html5lib
 import pytest
 from hypothesis import given
 
-from reThink_site.markup import LinkContext, make_renderer
+from reThink_site.markdown.base import LinkContext
+from reThink_site.markdown.bodies import make_renderer
 from test_incremental import assert_clean, run, site  # noqa: F401 (site is a fixture)
 from test_reliability_fuzz import FUZZ, markdown_bodies
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reThink_site.errors import ContentErrors
+from reThink_site.core.errors import ContentErrors
 
 EVENT = """\
 ---
@@ -247,7 +247,7 @@ def test_a_front_matter_error_does_not_hide_the_bodys_problems(make_site, build_
     ("k: [" + "1," * 20_000 + "]", True), ("k: [" + "1," * 4_000 + "]", False),
 ])
 def test_deep_or_huge_front_matter_is_refused_at_the_limits(text, refused):
-    from reThink_site.frontmatter import FrontMatterError, load_yaml
+    from reThink_site.content.frontmatter import FrontMatterError, load_yaml
 
     if refused:
         with pytest.raises(FrontMatterError):

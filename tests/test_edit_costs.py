@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site import eventtime, fastpath
-from reThink_site.config import load_config
-from reThink_site.loader import load_content
-from reThink_site.pagepool import page_workers
-from reThink_site.render import default_theme
-from reThink_site.timeparse import resolve_now
+from reThink_site.content import eventtime
+from reThink_site.incremental import fastpath
+from reThink_site.content.config import load_config
+from reThink_site.content.loader import load_content
+from reThink_site.incremental.pagepool import page_workers
+from reThink_site.render.templates import default_theme
+from reThink_site.core.timeparse import resolve_now
 from test_incremental import assert_clean, edit_title, run, site  # noqa: F401 (site is the shared fixture)
 
 REPO = Path(__file__).resolve().parent.parent

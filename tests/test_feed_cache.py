@@ -8,7 +8,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from reThink_site.cache import CACHE_DIR, FEED_PARTS_FILE, PARTS_FORMAT
+from reThink_site.incremental.cachedir import CACHE_DIR, PARTS_FORMAT
+from reThink_site.incremental.partcache import FEED_PARTS as FEED_PARTS_FILE
 from test_incremental import EXTRA, EXTRA_TEXT, assert_clean, edit_title, run
 
 

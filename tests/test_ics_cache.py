@@ -8,7 +8,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from reThink_site.cache import CACHE_DIR, PARTS_FILE, PARTS_FORMAT
+from reThink_site.incremental.cachedir import CACHE_DIR, PARTS_FORMAT
+from reThink_site.incremental.partcache import CALENDAR_PARTS as PARTS_FILE
 from test_incremental import assert_clean, run
 
 EVENT = "content/events/2014-06-20-using-public-assets.md"

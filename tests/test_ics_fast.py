@@ -12,7 +12,7 @@ import vobject
 from hypothesis import HealthCheck, given, settings, strategies as st
 from icalendar.parser import Contentline
 
-from reThink_site import events_outputs, ics
+from reThink_site.render import calendars, ics
 from reThink_site.build import BuildOptions, plan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,10 +43,10 @@ def site_of(project: Path, now: str):
 
 def calendars_both_ways(site, monkeypatch) -> tuple[list, list]:
     """Every calendar file of a site, with our serialiser and with icalendar's `to_ical()`."""
-    ours = events_outputs.calendar_files(site)
+    ours = calendars.calendar_files(site)
     with monkeypatch.context() as patch:
         patch.setattr(ics, "to_ical", icalendar_serialised)
-        theirs = events_outputs.calendar_files(site)
+        theirs = calendars.calendar_files(site)
     return ours, theirs
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from reThink_site.build import BuildOptions, build
-from reThink_site.cache import BODIES_FILE, CACHE_DIR
-from reThink_site.render import default_theme
+from reThink_site.incremental.bodycache import BODIES_FILE
+from reThink_site.incremental.cachedir import CACHE_DIR
+from reThink_site.render.templates import default_theme
 
 REPO = Path(__file__).resolve().parent.parent
 PINNED_NOW = "2015-03-10T12:00"  # as in conftest.py: after the last event and post

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site import loader
+from reThink_site.content import loader
 from reThink_site.build import BuildOptions, build
-from reThink_site.cache import CACHE_DIR
-from reThink_site.config import load_config
-from reThink_site.errors import Problem
-from reThink_site.modelcache import MODELS_FILE
+from reThink_site.incremental.cachedir import CACHE_DIR
+from reThink_site.content.config import load_config
+from reThink_site.core.errors import Problem
+from reThink_site.incremental import contentcache
+from reThink_site.incremental.contentcache import MODELS_FILE
+from reThink_site.incremental.fingerprints import Freshness, code_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -107,10 +109,14 @@ MIXED_FILES = {
 }
 
 
-def load(root: Path, **options) -> tuple[loader.Loaded, list[Problem]]:
-    """load_content on a site folder, with the notes it left."""
+def load(root: Path, use_cache: bool = False, jobs: int = 1) -> tuple[loader.Loaded, list[Problem]]:
+    """load_content on a site folder as the build's stages call it, with the notes it left."""
     notes: list[Problem] = []
-    return loader.load_content(root, load_config(root / "site.yaml"), notes=notes, **options), notes
+    if use_cache:
+        parse = contentcache.CachedParse(root, Freshness(code_fingerprint()), jobs, notes)
+    else:
+        parse = contentcache.parse_in_workers(jobs) if jobs > 1 else loader.parse_in_order
+    return loader.load_content(root, load_config(root / "site.yaml"), parse), notes
 
 
 def with_cache_folder(root: Path) -> Path:
@@ -192,7 +198,7 @@ def test_a_site_with_invalid_files_and_warnings_loads_the_same_from_the_cache(ma
 def test_parallel_and_cached_loads_of_a_corpus_equal_a_one_process_load(tmp_path: Path, monkeypatch) -> None:
     root = with_cache_folder(generate(tmp_path / "corpus", 240, seed=5))
     fresh, _ = load(root, jobs=1)
-    monkeypatch.setattr(loader, "MIN_FILES_PER_WORKER", 16)  # so 240 files use both workers
+    monkeypatch.setattr(contentcache, "MIN_FILES_PER_WORKER", 16)  # so 240 files use both workers
     assert_same(fresh, load(root, jobs=2)[0])
     assert_same(fresh, load(root, use_cache=True, jobs=2)[0])
     seen = parsed_names(monkeypatch)
@@ -293,7 +299,7 @@ def test_without_a_cache_folder_nothing_is_written(make_site) -> None:
 def reference_walk(folder: Path, project: Path, problems: list[Problem]) -> list[Path]:
     """The os.walk-based walk the faster one replaced: the order and refusals to keep."""
     import os
-    from reThink_site.errors import relative_name
+    from reThink_site.core.errors import relative_name
 
     def inside(path: Path) -> bool:
         try:
@@ -352,7 +358,7 @@ def test_the_walk_finds_the_same_files_in_the_same_order_as_os_walk(tmp_path: Pa
 
 def test_a_yaml_set_reads_in_the_same_order_in_every_process() -> None:
     """Python orders a set by string hashes, which change per process; front matter must not."""
-    script = "from reThink_site.frontmatter import load_yaml; print(load_yaml('t: !!set {a, b, good, tag}')[0])"
+    script = "from reThink_site.content.frontmatter import load_yaml; print(load_yaml('t: !!set {a, b, good, tag}')[0])"
     seen = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "24")}
     assert seen == {"{'t': ['a', 'b', 'good', 'tag']}\n"}

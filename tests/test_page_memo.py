@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site import pages
+from reThink_site.render import pages
 from test_incremental import assert_clean, edit_body, run, site  # noqa: F401 (site is the shared fixture)
 
 EVENT = "content/events/2015-02-27-sefton-delivering-with-communities.md"
@@ -85,8 +85,8 @@ def test_a_hand_edited_live_page_is_rendered_again(site: Path, tmp_path: Path) -
 
 
 def test_a_corrupt_page_memo_only_costs_speed(site: Path, tmp_path: Path) -> None:
-    from reThink_site.cache import CACHE_DIR
-    from reThink_site.pagememo import MEMO_FILE
+    from reThink_site.incremental.cachedir import CACHE_DIR
+    from reThink_site.incremental.pagememo import MEMO_FILE
 
     (site / CACHE_DIR / MEMO_FILE).write_text('{"format": "rethink-pages/1", "pages": {"/": 5, "/x/": [1, 2]}}',
                                               encoding="utf-8")
@@ -98,7 +98,7 @@ def test_a_corrupt_page_memo_only_costs_speed(site: Path, tmp_path: Path) -> Non
 def test_a_remembered_card_passes_on_what_it_read(site: Path, tmp_path: Path) -> None:
     # a site's own insight template shows a card, rendered once per build through `remembered`, that
     # reads the upcoming events: every insight page depends on them, not only the first one rendered
-    from reThink_site.render import default_theme
+    from reThink_site.render.templates import default_theme
 
     own = site / "templates"
     own.mkdir()

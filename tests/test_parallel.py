@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.parallel import fork_map
+from reThink_site.incremental.parallel import fork_map
 
 
 def test_results_keep_the_items_order_across_processes():

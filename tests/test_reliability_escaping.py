@@ -217,7 +217,7 @@ def test_raw_html_allow_mode_reports_scripts_and_handlers(make_site):
 @pytest.mark.parametrize("body", ["<svg/onload=alert(1)>", "[x](https://a.org/){: onclick=\"alert(1)\" }",
                                   "<a href=\"javascript:alert(1)\">x</a>", "<SCRIPT>x</SCRIPT>"])
 def test_check_reports_each_way_of_running_code(body):
-    from reThink_site.markup import has_script
+    from reThink_site.markdown.base import has_script
 
     assert has_script(body)
     assert not has_script("An onion = a vegetable; scripts are written by authors.")
@@ -226,7 +226,7 @@ def test_check_reports_each_way_of_running_code(body):
 @pytest.mark.parametrize("href", ["javascript:alert(1)", "java&#115;cript:alert(1)", "JAVASCRIPT:x",
                                   "java&#x09;script:x", "data:text/html,x", "vbscript:x", "&#106;avascript:x"])
 def test_markdown_links_with_script_urls_are_errors(href, make_site, build_site_at, tmp_path):
-    from reThink_site.errors import ContentErrors
+    from reThink_site.core.errors import ContentErrors
 
     site = make_site({"content/pages/p.md": f"---\ntitle: P\n---\nSee [this]({href}).\n"})
     with pytest.raises(ContentErrors) as caught:

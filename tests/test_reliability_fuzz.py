@@ -19,11 +19,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from reThink_site.build import BuildOptions, build
-from reThink_site.config import load_config
-from reThink_site.errors import ContentErrors, SiteError
-from reThink_site.frontmatter import FrontMatterError, parse
-from reThink_site.loader import read_item
-from reThink_site.models import KINDS
+from reThink_site.content.config import load_config
+from reThink_site.core.errors import ContentErrors, SiteError
+from reThink_site.content.frontmatter import FrontMatterError, parse
+from reThink_site.content.loader import read_item
+from reThink_site.content.models import KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("RETHINK_FUZZ_EXAMPLES", "60"))

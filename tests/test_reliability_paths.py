@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.errors import ContentErrors, SiteError, UsageError
-from reThink_site.outputs import OutputFile
-from reThink_site import writer
-from reThink_site.urls import slugify
+from reThink_site.core.errors import ContentErrors, SiteError, UsageError
+from reThink_site.core.outputs import OutputFile
+from reThink_site.publish import swap, writer
+from reThink_site.core.urls import slugify
 
 EVENT = "---\ntitle: Event\nstart: 2014-01-01 10:00\n{extra}\n---\nHello.\n"
 
@@ -83,18 +83,18 @@ def test_output_killed_between_fallback_renames_is_put_back(tmp_path):
     (stale / "half.html").write_text("half")
     neighbour = tmp_path / f"{writer.STAGING_PREFIX}output-other-1"  # another output's build: not ours
     neighbour.mkdir()
-    writer.clean_leftovers(output)
+    swap.clean_leftovers(output)
     assert (output / "index.html").read_text() == "old site"
     assert not retired.exists() and not stale.exists() and neighbour.exists()
 
 
 def test_fallback_publish_without_renameat2(tmp_path, monkeypatch):
-    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
     output = tmp_path / "output"
     for version in ("one", "two"):
         staging = writer.staging_dir(output)
         writer.write_tree(staging, [OutputFile("index.html", data=version.encode())])
-        writer.publish(staging, output)
+        swap.publish_tree(staging, output)
         assert (output / "index.html").read_text() == version
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
@@ -172,7 +172,7 @@ def test_template_names_stay_in_the_theme(template, make_site, tmp_path):
     """Jinja's loader refuses names that leave its folders; we check it still does."""
     import jinja2
 
-    from reThink_site.render import make_env
+    from reThink_site.render.templates import make_env
     from reThink_site.build import BuildOptions, plan
 
     site = make_site({"content/pages/about.md": "---\ntitle: About\n---\nx\n"})
@@ -183,7 +183,7 @@ def test_template_names_stay_in_the_theme(template, make_site, tmp_path):
 
 def test_folder_of_someone_elses_files_is_refused(make_site, tmp_path):
     from reThink_site.build import BuildOptions, build
-    from reThink_site.errors import UsageError
+    from reThink_site.core.errors import UsageError
 
     root = make_site({"content/pages/about.md": "---\ntitle: About\n---\nHi.\n"})
     theirs = tmp_path / "notes"

@@ -7,7 +7,7 @@ import json
 import html5lib
 import pytest
 
-from reThink_site.render import json_script
+from reThink_site.render.templates import json_script
 
 SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 

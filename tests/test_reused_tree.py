@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.cache import CACHE_DIR
-from reThink_site.treestate import SPARE_DIR, STATE_FILE
+from reThink_site.incremental.cachedir import CACHE_DIR
+from reThink_site.incremental.treestate import SPARE_DIR, STATE_FILE
 
 from test_incremental import (EXTRA, assert_clean, delete_file, edit_asset, edit_body,  # noqa: F401 (site is the shared fixture)
                               edit_site_yaml, edit_template, edit_title, rename_file, run, site, tree)

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reThink_site import eventtime, timeparse, urls
-from reThink_site.models import Event
-from reThink_site.typos import likely_meant
+from reThink_site.content import eventtime
+from reThink_site.core import timeparse, urls
+from reThink_site.content.models import Event
+from reThink_site.core.typos import likely_meant
 
 LONDON = ZoneInfo("Europe/London")
 

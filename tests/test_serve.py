@@ -15,7 +15,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from reThink_site.server import ServeState, is_loopback, resolve_site_path
+from reThink_site.commands.server import ServeState, is_loopback, resolve_site_path
 
 REPO = Path(__file__).resolve().parent.parent
 PINNED_NOW = "2014-03-01T12:00"
@@ -205,15 +205,15 @@ def test_ctrl_c_stops_serve_started_with_sigint_ignored(copy_real_site):
 
 def test_warns_when_bound_beyond_loopback(copy_real_site, runner, monkeypatch):
     said: list[str] = []
-    from reThink_site import watch
+    from reThink_site.commands import serve
     from reThink_site.build import BuildOptions
 
     def fake_server(host, port, state):
         raise OSError(98, "Address already in use")
 
-    monkeypatch.setattr(watch, "make_server", fake_server)
+    monkeypatch.setattr(serve, "make_server", fake_server)
     with pytest.raises(Exception) as caught:
-        watch.serve(BuildOptions(project=copy_real_site, now=PINNED_NOW, search=False), "0.0.0.0", 1, said.append)
+        serve.serve(BuildOptions(project=copy_real_site, now=PINNED_NOW, search=False), "0.0.0.0", 1, said.append)
     assert "another --port" in str(caught.value)
     assert any("Warning: serving on 0.0.0.0" in line for line in said)
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site import spareahead, treestate, writer
-from reThink_site.cache import CACHE_DIR
-from reThink_site.treestate import SPARE_DIR
+from reThink_site.incremental import sparetree, treestate
+from reThink_site.publish import writer
+from reThink_site.incremental.cachedir import CACHE_DIR
+from reThink_site.incremental.treestate import SPARE_DIR
 
 from test_incremental import EXTRA, EXTRA_TEXT, assert_clean, edit_body, edit_title, run
 from test_reused_tree import UNRELATED
@@ -20,28 +21,28 @@ from test_reused_tree import UNRELATED
 @pytest.fixture
 def cold(copy_real_site: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The real site plus one insight, cold-built with the clone-ahead size lowered so that it applies."""
-    monkeypatch.setattr(spareahead, "CLONE_AHEAD_FILES", 1)
+    monkeypatch.setattr(sparetree, "CLONE_AHEAD_FILES", 1)
     (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
     run(copy_real_site, copy_real_site / "output")
     yield copy_real_site
-    spareahead.wait(copy_real_site / CACHE_DIR)  # no cloner outlives its test
+    sparetree.wait(copy_real_site / CACHE_DIR)  # no cloner outlives its test
 
 
 def clone_calls(monkeypatch: pytest.MonkeyPatch) -> list:
-    """Record every clone a build makes for itself (writer.clone_tree in this process)."""
+    """Record every clone a build makes for itself (sparetree.clone_tree in this process)."""
     calls: list = []
-    real = writer.clone_tree
+    real = sparetree.clone_tree
 
     def spy(*args):
         calls.append(args)
         return real(*args)
-    monkeypatch.setattr(writer, "clone_tree", spy)
+    monkeypatch.setattr(sparetree, "clone_tree", spy)
     return calls
 
 
 def lock_is_held(cache: Path) -> bool:
     """Whether someone (a cloner) holds the spare lock right now."""
-    fd = os.open(cache / spareahead.LOCK_FILE, os.O_RDWR | os.O_CREAT)
+    fd = os.open(cache / sparetree.LOCK_FILE, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return False
@@ -66,7 +67,7 @@ def release_if_waiting(fifo: Path) -> None:
 def test_the_first_rebuild_patches_the_clone_made_ahead(cold: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     cache, output = cold / CACHE_DIR, cold / "output"
-    spareahead.wait(cache)
+    sparetree.wait(cache)
     state = treestate.load(cache, output)
     assert state.spare and set(state.spare) == set(state.live)  # the whole live site is the recorded spare
     # hard links: the live records vouch for the spare's files (same inode, size and mtime)
@@ -76,7 +77,7 @@ def test_the_first_rebuild_patches_the_clone_made_ahead(cold: Path, tmp_path: Pa
     run(cold, output)
     assert calls == []
     assert_clean(cold, tmp_path, "body edit on the clone made ahead")
-    assert not [p for p in cache.iterdir() if p.name.startswith(spareahead.CLONE_PREFIX)]
+    assert not [p for p in cache.iterdir() if p.name.startswith(sparetree.CLONE_PREFIX)]
     edit_title(cold)  # the steady state after it: the old site is the spare, no clone needed
     run(cold, output)
     assert calls == []
@@ -88,7 +89,7 @@ def test_a_rebuild_waits_for_a_cloner_at_work(copy_real_site: Path, tmp_path: Pa
     site, cache, output = copy_real_site, copy_real_site / CACHE_DIR, copy_real_site / "output"
     go = tmp_path / "go"
     os.mkfifo(go)
-    real_clone, real_lock = spareahead.clone, spareahead.spare_lock
+    real_clone, real_lock = sparetree.clone, sparetree.spare_lock
 
     def held_clone(*args) -> None:  # runs in the detached cloner: starts only once the rebuild publishes
         with open(go, "rb") as signal:
@@ -103,9 +104,9 @@ def test_a_rebuild_waits_for_a_cloner_at_work(copy_real_site: Path, tmp_path: Pa
         with real_lock(cache_dir) as fd:
             yield fd
 
-    monkeypatch.setattr(spareahead, "CLONE_AHEAD_FILES", 1)
-    monkeypatch.setattr(spareahead, "clone", held_clone)
-    monkeypatch.setattr(spareahead, "spare_lock", announced_lock)
+    monkeypatch.setattr(sparetree, "CLONE_AHEAD_FILES", 1)
+    monkeypatch.setattr(sparetree, "clone", held_clone)
+    monkeypatch.setattr(sparetree, "spare_lock", announced_lock)
     (site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
     run(site, output)
     try:
@@ -118,7 +119,7 @@ def test_a_rebuild_waits_for_a_cloner_at_work(copy_real_site: Path, tmp_path: Pa
         assert_clean(site, tmp_path, "rebuild while cloning")
     finally:
         release_if_waiting(go)  # a failed assertion above must not leave the cloner waiting for ever
-        spareahead.wait(cache)
+        sparetree.wait(cache)
 
 
 @pytest.mark.parametrize("left", ["unfinished clone", "clone moved in, not recorded", "stale generation"])
@@ -128,22 +129,22 @@ def test_a_killed_or_outdated_cloner_is_never_trusted(copy_real_site: Path, tmp_
     run(site, output)  # a small site: no cloner of its own
     state = treestate.load(cache, output)
     assert state.spare is None and not (cache / SPARE_DIR).exists()
-    (cache / spareahead.LOCK_FILE).write_bytes(b"")  # a lock file nobody holds any more
+    (cache / sparetree.LOCK_FILE).write_bytes(b"")  # a lock file nobody holds any more
     if left == "stale generation":  # a cloner started by an older build finishes after a newer one saved
-        spareahead.clone(cache, output, treestate.TreeState(state.output, state.live, None, "older"))
+        sparetree.clone(cache, output, treestate.TreeState(state.output, state.live, None, "older"))
         assert not (cache / SPARE_DIR).exists() and treestate.load(cache, output) == state
     else:
-        half = cache / (SPARE_DIR if left.startswith("clone moved") else f"{spareahead.CLONE_PREFIX}4242-1")
+        half = cache / (SPARE_DIR if left.startswith("clone moved") else f"{sparetree.CLONE_PREFIX}4242-1")
         writer.make_site_dir(half)
         paths = sorted(state.live)
-        writer.clone_tree(output, half, paths[: len(paths) // 2])  # killed halfway through
+        sparetree.clone_tree(output, half, paths[: len(paths) // 2])  # killed halfway through
         (half / paths[0]).unlink()
         (half / paths[0]).write_text("half-written", encoding="utf-8")
         (half / "insights" / "lonely").mkdir(parents=True, exist_ok=True)  # a folder made, its file not yet
     edit_body(site)
     run(site, output)
     assert_clean(site, tmp_path, left)
-    assert not [p for p in cache.iterdir() if p.name.startswith((spareahead.CLONE_PREFIX, treestate.DOOMED_PREFIX))]
+    assert not [p for p in cache.iterdir() if p.name.startswith((sparetree.CLONE_PREFIX, treestate.DOOMED_PREFIX))]
     assert not (output / "insights" / "lonely").exists()
     edit_title(site)  # and the build after it patches the recovered spare as usual
     run(site, output)
@@ -153,10 +154,10 @@ def test_a_killed_or_outdated_cloner_is_never_trusted(copy_real_site: Path, tmp_
 def test_no_cache_builds_and_small_sites_start_no_cloner(copy_real_site: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     started: list = []
-    monkeypatch.setattr(spareahead, "start", lambda *args: started.append(args))
+    monkeypatch.setattr(sparetree, "start", lambda *args: started.append(args))
     run(copy_real_site, copy_real_site / "output")  # the real site is below the default size
     assert started == []
-    monkeypatch.setattr(spareahead, "CLONE_AHEAD_FILES", 1)
+    monkeypatch.setattr(sparetree, "CLONE_AHEAD_FILES", 1)
     run(copy_real_site, tmp_path / "no-cache", cache=False)
     assert started == []
     run(copy_real_site, tmp_path / "cached")  # the spy does see a cloner where one belongs

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from reThink_site.markup import LinkContext, make_renderer
+from reThink_site.markdown.base import LinkContext
+from reThink_site.markdown.bodies import make_renderer
 
 
 @pytest.fixture(params=["commonmark", "python-markdown"])

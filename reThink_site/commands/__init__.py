@@ -1,0 +1,1 @@
+"""The commands besides build: serve, new and the check report."""

@@ -1,0 +1,99 @@
+"""`rethink serve`'s loop: build, serve, watch the sources, rebuild and tell the browsers."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+import click
+import watchfiles
+
+from reThink_site.build import BuildOptions, build
+from reThink_site.content.config import load_config
+from reThink_site.core.errors import ContentErrors, Problem, SiteError, UsageError
+from reThink_site.commands.server import ServeState, is_loopback, make_server
+from reThink_site.core.urls import base_path
+
+
+def rebuild(options: BuildOptions, say: Callable[[str], None]) -> tuple[Problem, ...]:
+    """Build once; return the problems that stopped it (none when it worked). Never raises SiteError."""
+    try:
+        report = build(options)
+    except ContentErrors as err:
+        for problem in err.problems:
+            say(problem.format())
+        say("Build failed; still serving the last version that built.")
+        return err.problems
+    except SiteError as err:
+        say(f"Error: {err}")
+        return (Problem("site", 1, "", str(err)),)
+    for problem in report.warnings:
+        say(problem.format())
+    say(report.summary())
+    return ()
+
+
+def watched_paths(project: Path) -> list[Path]:
+    """content/, templates/ and site.yaml: what editors change (never the output folder)."""
+    try:
+        config = load_config(project / "site.yaml")
+        folders = [project / config.content_dir, project / config.templates_dir]
+    except ContentErrors:
+        folders = [project / "content", project / "templates"]
+    return [p for p in (*folders, project / "site.yaml") if p.exists()]
+
+
+def watch_and_rebuild(options: BuildOptions, state: ServeState, say: Callable[[str], None]) -> None:
+    """Rebuild after each batch of source changes until the state is stopping."""
+    paths = watched_paths(options.project)
+    for _changes in watchfiles.watch(*paths, stop_event=state.stopping, debounce=200, step=50,
+                                     raise_interrupt=False, ignore_permission_denied=True):
+        if state.stopping.is_set():
+            return
+        say("Change detected; rebuilding...")
+        state.finished_build(rebuild(options, say))
+
+
+def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None] = click.echo) -> int:
+    """Build, serve on host:port and rebuild on change until Ctrl-C; returns the exit code."""
+    config = load_config(options.project / "site.yaml")
+    output = (options.output or options.project / config.output_dir).absolute()
+    options = replace(options, output=output)
+    if not is_loopback(host):
+        say(f"Warning: serving on {host} lets other machines on the network see the preview "
+            "(including drafts when --drafts is given). Use --host 127.0.0.1 to keep it private.")
+    state = ServeState(output, base_path(config.base_url))
+    problems = rebuild(options, say)
+    try:
+        server = make_server(host, port, state)
+    except OSError as err:
+        raise UsageError(f"cannot listen on {host}:{port} ({err.strerror}); try another --port") from None
+    state.finished_build(problems)
+    bound_host, bound_port = server.server_address[:2]
+    shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
+               threading.Thread(target=watch_and_rebuild, args=(options, state, say), daemon=True)]
+    # Ctrl-C and SIGTERM stop the loop below, even when SIGINT came ignored (a script's background job)
+    previous = {number: signal.signal(number, lambda *_: state.stop()) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for thread in threads:
+            thread.start()
+        say(f"Serving http://{shown_host}:{bound_port}{state.base_path} (Ctrl-C to stop)")
+        while not state.stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        state.stop()
+        if threads[0].ident is not None:  # shutdown() waits forever for a serve_forever that never started
+            server.shutdown()
+        server.server_close()
+        if threads[1].ident is not None:
+            threads[1].join(timeout=5)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    say("Stopped.")
+    return 0

@@ -1,0 +1,148 @@
+"""Reads site.yaml into a frozen SiteConfig, reporting every problem with its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Optional
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reThink_site.core import timeparse
+from reThink_site.core.errors import ContentErrors, Problem
+from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
+from reThink_site.content.models import Person, check_url
+from reThink_site.core.typos import likely_meant
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FeedSettings(_Section):
+    """How feeds are filled."""
+
+    items: int = Field(default=20, ge=1, le=10_000)
+    content: Literal["full", "summary"] = "full"
+
+
+class NewsletterSettings(_Section):
+    """Newsletter title, windows and mailing details."""
+
+    title: str = "Newsletter"
+    upcoming_days: int = Field(default=60, ge=0, le=3660)
+    lookback_days: int = Field(default=31, ge=0, le=3660)
+    signup_url: Optional[str] = None
+    footer: str = ""
+
+    _url = field_validator("signup_url")(lambda cls, v: v if v is None else check_url(v))
+
+
+class MarkdownSettings(_Section):
+    """What editors may put in Markdown bodies."""
+
+    raw_html: Literal["allow", "escape"] = "allow"
+    engine: Literal["commonmark", "python-markdown"] = "commonmark"
+
+
+class SiteConfig(BaseModel):
+    """Everything in site.yaml, validated once."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    title: str = Field(min_length=1)
+    base_url: str
+    description: str = ""
+    language: str = "en-GB"
+    timezone: str = "Europe/London"
+    author: Optional[Person] = None
+    feed: FeedSettings = FeedSettings()
+    newsletter: NewsletterSettings = NewsletterSettings()
+    markdown: MarkdownSettings = MarkdownSettings()
+    content_dir: str = "content"
+    output_dir: str = "output"
+    templates_dir: str = "templates"
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"expected an absolute https:// address, found {value!r}")
+        check_url(value)
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        timeparse.zone(value)
+        return value
+
+    @field_validator("author", mode="before")
+    @classmethod
+    def _author(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @field_validator("content_dir", "output_dir", "templates_dir")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if not value or "\x00" in value:
+            raise ValueError(f"expected a folder name, found {value!r}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's zone object."""
+        return ZoneInfo(self.timezone)
+
+
+def problems_from_validation(err: ValidationError, path: str, line_of) -> list[Problem]:
+    """Turn pydantic's errors into `path:line: field: expected …, found …` problems."""
+    problems = []
+    for item in err.errors():
+        loc = tuple(item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if message.startswith("Input should be "):
+            message = "expected " + message.removeprefix("Input should be ")
+            message += f", found {item['input']!r}"[:160]
+        if item["type"] == "missing":
+            message = "required field is missing"
+        if item["type"] == "extra_forbidden":
+            message = f"unknown field (found {item['input']!r})"[:160]
+        field = ".".join(str(p) for p in loc)
+        if not loc and ": " in message and message.split(": ", 1)[0].isidentifier():
+            field, message = message.split(": ", 1)
+            loc = (field,)
+        line = line_of(loc[:-1] if item["type"] == "missing" else loc)  # a missing field: its parent's line
+        problems.append(Problem(path, line, field, message))
+    return problems
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read and validate site.yaml; raise ContentErrors naming each bad key."""
+    name = path.name
+    try:
+        raw, lines = load_yaml(decode(path.read_bytes()))
+    except FileNotFoundError:
+        raise ContentErrors([Problem(name, 1, "", "site.yaml not found; run rethink inside a site folder "
+                                                   "or pass --site DIR")]) from None
+    except FrontMatterError as err:
+        raise ContentErrors([Problem(name, err.line, err.field, err.message, err.hint)]) from None
+    if not isinstance(raw, dict):
+        raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
+
+    try:
+        return SiteConfig.model_validate(raw)
+    except ValidationError as err:
+        raise ContentErrors(problems_from_validation(err, name, lambda loc: nearest_line(lines, loc))) from None
+
+
+def config_warnings(path: Path, config: SiteConfig) -> list[Problem]:
+    """Top-level site.yaml keys that look like misspelt settings (`titel`), as warnings."""
+    unknown = sorted(config.model_extra or {})
+    if not unknown:
+        return []
+    _, lines = load_yaml(decode(path.read_bytes()))
+    known = set(SiteConfig.model_fields)
+    return [Problem(path.name, lines.get((key,), 1), key, f"unknown setting `{key}`",
+                    f"did you mean `{guess}`?", "warning")
+            for key in unknown if (guess := likely_meant(key, known))]

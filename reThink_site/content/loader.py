@@ -1,0 +1,219 @@
+"""Reads content/ into validated models, collecting every problem instead of stopping at one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, NamedTuple, Optional, Sequence
+
+from pydantic import ValidationError
+
+from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
+from reThink_site.content.config import SiteConfig, problems_from_validation
+from reThink_site.core.errors import Problem, relative_name
+from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
+from reThink_site.content.models import KINDS, SAFE_SLUG, Content, Person
+from reThink_site.core.typos import likely_meant
+from reThink_site.core.urls import slug_from_filename
+
+INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything read from content/: models by kind, people, asset paths, and problems."""
+
+    items: dict[str, tuple[Content, ...]]
+    people: dict[str, Person]
+    assets: tuple[str, ...]
+    problems: tuple[Problem, ...] = field(default=())
+    lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
+    invalid: tuple["FailedFile", ...] = ()  # files that did not validate
+
+
+@dataclass(frozen=True)
+class FailedFile:
+    """A file that did not validate: enough to check its body and not to blame files pointing at it."""
+
+    kind: str
+    source_path: str
+    slug: str
+    body: str = ""
+    body_line: int = 1
+
+
+def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str, Person]:
+    """Read people.yaml: ids mapped to person details."""
+    name = relative_name(path, project)
+    if not path.exists():
+        return {}
+    try:
+        raw, lines = load_yaml(decode(path.read_bytes()))
+    except FrontMatterError as err:
+        problems.append(Problem(name, err.line, err.field, err.message, err.hint))
+        return {}
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, 1, "", "expected people as `id: {name: …}` entries"))
+        return {}
+    people: dict[str, Person] = {}
+    for key, value in raw.items():
+        data = {"name": value} if isinstance(value, str) else value
+        try:
+            if not isinstance(data, dict):
+                raise TypeError
+            people[str(key)] = Person.model_validate({**data, "id": str(key)})
+        except TypeError:
+            problems.append(Problem(name, lines.get((key,), 1), str(key),
+                                    f"expected a person mapping with a name, found {value!r}"[:160]))
+        except ValidationError as err:
+            problems.extend(problems_from_validation(
+                err, name, lambda loc, k=key: lines.get((k,) + loc, lines.get((k,), 1))))
+    return people
+
+
+def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Problem]:
+    """Warn about unknown fields that look like misspelt known ones."""
+    known = set(model.model_fields) - INTERNAL_FIELDS
+    warnings = []
+    for key in doc.meta:
+        if key in known:
+            continue
+        guess = likely_meant(key, known)
+        if guess:
+            warnings.append(Problem(name, doc.line_of((key,)), key, f"unknown field `{key}`",
+                                    f"did you mean `{guess}`?", "warning"))
+    return warnings
+
+
+def validate(doc: Document, kind: str, default_slug: str, name: str,
+             context: dict) -> tuple[Content | None, list[Problem]]:
+    """Validate one document against its kind's model."""
+    model = KINDS[kind]
+    problems = typo_warnings(doc, model, name)
+    data: dict[str, Any] = {k: v for k, v in doc.meta.items() if k not in INTERNAL_FIELDS}
+    data.setdefault("slug", default_slug)
+    data.update(source_path=name, body=doc.body, body_line=doc.body_line)
+    try:
+        return model.model_validate(data, context=context), problems
+    except ValidationError as err:
+        found = problems_from_validation(err, name, doc.line_of)
+        for p in found:
+            if p.message == "required field is missing":
+                misspelt = next((t for t in problems if t.hint == f"did you mean `{p.field}`?"), None)
+                if misspelt:
+                    p = Problem(p.path, misspelt.line, p.field, p.message, misspelt.hint)
+            problems.append(p)
+        return None, problems
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one content file gave: its model or why not, and its field lines when the front matter parsed."""
+
+    item: Content | None
+    problems: tuple[Problem, ...]
+    failed: FailedFile | None
+    lines: dict | None = None
+
+
+def read_source(raw: bytes, kind: str, name: str, stem: str, context: dict) -> FileResult:
+    """Parse and validate one file's bytes; depends only on them, the name, the kind and the context."""
+    slug = slug_from_filename(kind, stem)
+    try:
+        doc = parse(raw)
+    except FrontMatterError as err:
+        return FileResult(None, (Problem(name, err.line, err.field, err.message, err.hint),),
+                          FailedFile(kind, name, slug))
+    item, problems = validate(doc, kind, slug, name, context)
+    if item is not None:
+        return FileResult(item, tuple(problems), None, dict(doc.lines))
+    claimed = doc.meta.get("slug")
+    slug = claimed if isinstance(claimed, str) and SAFE_SLUG.match(claimed) else slug
+    return FileResult(None, tuple(problems), FailedFile(kind, name, slug, doc.body, doc.body_line), dict(doc.lines))
+
+
+def unreadable_file(kind: str, name: str, stem: str, err: OSError) -> FileResult:
+    """The result for a file that cannot be read at all."""
+    return FileResult(None, (Problem(name, 1, "", f"cannot read the file ({err.strerror})"),),
+                      FailedFile(kind, name, slug_from_filename(kind, stem)))
+
+
+class SourceFile(NamedTuple):
+    """A Markdown file to load and its kind."""
+
+    kind: str
+    file: FoundFile
+
+
+def parse_file(source: SourceFile, raw: Optional[bytes], context: dict) -> FileResult:
+    """Read (unless already read) and parse one file."""
+    if raw is None:
+        try:
+            raw = read_bytes(source.file.path)
+        except OSError as err:
+            return unreadable_file(source.kind, source.file.name, source.file.stem, err)
+    return read_source(raw, source.kind, source.file.name, source.file.stem, context)
+
+
+def read_item(path: Path, kind: str, project: Path,
+              context: dict) -> tuple[Content | None, list[Problem], FailedFile | None]:
+    """Read one content file into its model, or say why not (and what is known of the file)."""
+    name = relative_name(path, project)
+    result = parse_file(SourceFile(kind, FoundFile(str(path), name, path.name)), None, context)
+    if result.lines is not None:
+        context["lines"][name] = result.lines
+    return result.item, list(result.problems), result.failed
+
+
+ParseFiles = Callable[[Sequence[SourceFile], dict], list[FileResult]]  # every file's result, in order
+
+
+def parse_in_order(sources: Sequence[SourceFile], context: dict) -> list[FileResult]:
+    """Read and parse each file in turn: the plain way to load content."""
+    return [parse_file(source, None, context) for source in sources]
+
+
+def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = parse_in_order) -> Loaded:
+    """Read every content file, people and assets under the site's content folder.
+
+    `parse_files` turns the Markdown files into results, in order: one by one here, or by the build's
+    workers and caches, which hand it in.
+    """
+    content = project / config.content_dir
+    problems: list[Problem] = []
+    people = load_people(content / "people.yaml", project, problems)
+    context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}}
+    listed: list[tuple[str, list[Problem], list[FoundFile]]] = []
+    for kind in KINDS:
+        walk_problems: list[Problem] = []
+        listed.append((kind, walk_problems, walk_found(content / kind, project, walk_problems)))
+    sources = [SourceFile(kind, found) for kind, _, files in listed for found in files if found.is_markdown]
+    lines: dict[str, dict] = {}
+    items: dict[str, tuple[Content, ...]] = {}
+    invalid: list[FailedFile] = []
+    results = iter(zip(sources, parse_files(sources, context)))
+    for kind, walk_problems, files in listed:
+        problems.extend(walk_problems)
+        found = []
+        for found_file in files:
+            if not found_file.is_markdown:
+                problems.append(Problem(found_file.name, 1, "",
+                                        f"not a Markdown file; only .md files belong in {kind}/",
+                                        "put downloads and images in content/assets/", "warning"))
+                continue
+            source, result = next(results)
+            if result.lines is not None:
+                lines[source.file.name] = result.lines
+            problems.extend(result.problems)
+            if result.item is not None:
+                found.append(result.item)
+            if result.failed is not None:
+                invalid.append(result.failed)
+        items[kind] = tuple(found)
+    assets_dir = content / "assets"
+    assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
+                   for p in walk(assets_dir, project, problems))
+    return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines,
+                  invalid=tuple(invalid))

@@ -1,0 +1,349 @@
+"""Frozen, validated models of every kind of content; pydantic does the field checks."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import re
+from datetime import date, datetime
+from typing import Any, Literal, Mapping, Optional, Union
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from reThink_site.core import timeparse
+
+SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_SCHEMES = ("http", "https", "mailto", "tel")
+MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
+MAX_PATH_PART = 200  # one folder name of an alias
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # XML and iCalendar refuse these
+
+
+def find_control_character(value: Any) -> str | None:
+    """The first character no feed or calendar can carry, anywhere inside a field's value."""
+    if isinstance(value, str):
+        match = NOT_TEXT.search(value)
+        return f"U+{ord(match.group()):04X}" if match else None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return next((found for item in value if (found := find_control_character(item))), None)
+    return None
+
+
+def check_group_name(value: str, what: str) -> str:
+    """A tag or series name must give a URL part that is neither empty nor too long for a file name."""
+    from reThink_site.core.urls import slugify
+
+    slug = slugify(value)
+    if not slug:
+        raise ValueError(f"expected a {what} with at least one letter or digit, found {value!r}")
+    if len(slug) > MAX_NAME_SLUG:
+        raise ValueError(f"expected a {what} of at most {MAX_NAME_SLUG} letters and digits, "
+                         f"found one of {len(slug)}")
+    return value
+
+
+def check_url(value: str) -> str:
+    """Allow only the contract's URL schemes, so no `javascript:` ever reaches a page."""
+    text = value.strip()
+    if any(ord(c) < 32 or c in "<>\"' \\" for c in text):
+        raise ValueError(f"expected a URL without spaces, quotes or control characters, found {value!r}")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in URL_SCHEMES:
+        raise ValueError(f"expected a URL starting https://, http://, mailto: or tel:, found {value!r}")
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        raise ValueError(f"expected a web address with a host name, found {value!r}")
+    return text
+
+
+def check_site_path_or_url(value: str) -> str:
+    """Accept a URL or a site path starting with `/` that stays inside the site."""
+    text = value.strip()
+    if text.startswith("/") and not text.startswith("//"):
+        if any(ord(c) < 32 or c in "<>\"'\\" for c in text) or "/../" in text + "/" or text.endswith("/.."):
+            raise ValueError(f"expected a site path such as /assets/slides.pdf, found {value!r}")
+        return text
+    return check_url(text)
+
+
+class Frozen(BaseModel):
+    """Base for nested values: immutable, and unknown keys are mistakes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, data: Any) -> Any:
+        found = find_control_character(data)
+        if found:
+            raise ValueError(f"expected text without control characters, found {found}")
+        return data
+
+
+class Person(Frozen):
+    """A speaker, chair or author; `id` links to `people.yaml` and the person's page."""
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Optional[str] = None
+    organisation: Optional[str] = None
+    url: Optional[str] = None
+    bio: Optional[str] = None
+    id: str = ""
+
+    _check_url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
+
+
+class Location(Frozen):
+    """Where an event happens; only a URL (or the word `online`) means it is online."""
+
+    name: Optional[str] = None
+    address: Optional[str] = None
+    city: Optional[str] = None
+    postcode: Optional[str] = None
+    url: Optional[str] = None
+
+    _check_url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
+
+    @property
+    def online(self) -> bool:
+        """An online event has a link and no physical place."""
+        return not (self.name or self.address or self.city or self.postcode)
+
+    @property
+    def one_line(self) -> str:
+        """The place as one line, for calendars and e-mail."""
+        if self.online:
+            return "Online"
+        return ", ".join(p for p in (self.name, self.address, self.city, self.postcode) if p)
+
+
+class Link(Frozen):
+    """A titled link to a download or page (slides, forms, recordings)."""
+
+    title: str = Field(min_length=1)
+    url: str
+
+    _check = field_validator("url")(lambda cls, v: check_site_path_or_url(v))
+
+
+class Image(Frozen):
+    """An image with its alt text, shown on the page and in link previews."""
+
+    src: str
+    alt: str
+
+    @field_validator("src")
+    @classmethod
+    def _check_src(cls, value: str) -> str:
+        text = check_site_path_or_url(value)
+        if text.startswith("/") and not text.startswith("/assets/"):
+            raise ValueError(f"expected an image under /assets/ or a URL, found {value!r}")
+        return text
+
+
+class Content(BaseModel):
+    """Fields every kind shares; unknown fields are kept in `extra` for templates."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", str_strip_whitespace=True)
+
+    source_path: str
+    slug: str
+    body: str = ""
+    body_line: int = 1
+    title: str = Field(min_length=1, max_length=500)
+    summary: Optional[str] = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    updated: Optional[datetime] = None
+    image: Optional[Image] = None
+    aliases: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, data: Any) -> Any:
+        for name, value in (data.items() if isinstance(data, dict) else ()):
+            found = find_control_character(value)
+            if found and isinstance(name, str):
+                raise ValueError(f"{name}: expected text without control characters, found {found}")
+        return data
+
+    @field_validator("slug")
+    @classmethod
+    def _check_slug(cls, value: str) -> str:
+        if not SAFE_SLUG.match(value) or len(value) > 200:
+            raise ValueError("expected a slug of lower-case letters, digits and single hyphens "
+                             f"(such as using-public-assets), found {value!r}")
+        return value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _check_tags(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"expected a list of tags such as [assets, communities], found {value!r}")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _check_tag_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in value:
+            check_group_name(tag, "tag")
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("updated", mode="before")
+    @classmethod
+    def _parse_updated(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else timeparse.parse_datetime(value, info.context["tz"])
+
+    @field_validator("aliases")
+    @classmethod
+    def _check_aliases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for alias in value:
+            parts = alias.split("/")
+            if not alias.startswith("/") or alias.startswith("//") or ".." in parts or "." in parts \
+                    or any(ord(c) < 32 or c in "<>\"'\\?#%:" for c in alias):
+                raise ValueError(f"expected an old site path such as /old-name/, found {alias!r}")
+            if any(len(part.encode("utf-8")) > MAX_PATH_PART for part in parts):
+                raise ValueError(f"expected an old site path whose parts have at most {MAX_PATH_PART} "
+                                 f"characters, found {alias[:60]!r}…")
+        return value
+
+    @property
+    def extra(self) -> dict:
+        """Fields the contract does not define, kept for templates."""
+        return dict(self.model_extra or {})
+
+    def __getattr__(self, name: str) -> Any:
+        """An unknown field named like another kind's field (`date` on an event) is not that field."""
+        if name in CONTRACT_FIELDS and name not in type(self).model_fields:
+            raise AttributeError(name)
+        return super().__getattr__(name)  # type: ignore[misc]
+
+
+def _person(value: Any, info: ValidationInfo) -> Any:
+    """Resolve a person given as a `people.yaml` id, a plain name or a mapping."""
+    people = info.context.get("people", {})
+    if isinstance(value, str):
+        return people.get(value.strip()) or {"name": value}
+    return value
+
+
+class Event(Content):
+    """Something readers can attend: the heart of the site."""
+
+    timezone: Optional[str] = None  # before start/end: pydantic validates in order, and they need it
+    start: Union[datetime, date]
+    end: Optional[Union[datetime, date]] = None
+    location: Optional[Location] = None
+    series: Optional[str] = None
+    host: Optional[str] = None
+    chair: Optional[Person] = None
+    speakers: tuple[Person, ...] = ()
+    registration: Optional[str] = None
+    price: Optional[str] = None
+    chatham_house: bool = False
+    status: Literal["scheduled", "cancelled", "postponed"] = "scheduled"
+    resources: tuple[Link, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            timeparse.zone(value)
+        return value
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _parse_when(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        zone_name = info.data.get("timezone")
+        tz = timeparse.zone(zone_name) if zone_name else info.context["tz"]
+        return timeparse.parse_date_or_datetime(value, tz)
+
+    @field_validator("location", mode="before")
+    @classmethod
+    def _parse_location(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"url": None} if value.strip().lower() == "online" else {"name": value}
+        return value
+
+    _chair = field_validator("chair", mode="before")(_person)
+
+    @field_validator("speakers", mode="before")
+    @classmethod
+    def _parse_speakers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [_person(v, info) for v in value]
+        return value
+
+    _check_registration = field_validator("registration")(lambda cls, v: v if v is None else check_url(v))
+    _check_series = field_validator("series")(lambda cls, v: v if v is None else check_group_name(v, "series"))
+
+    @model_validator(mode="after")
+    def _check_end(self) -> "Event":
+        if self.end is not None:
+            if isinstance(self.start, datetime) != isinstance(self.end, datetime):
+                raise ValueError("end: expected the same kind as start (both dates or both date-times)")
+            if self.end < self.start:
+                raise ValueError(f"end: expected a time not before start ({self.start}), found {self.end}")
+        return self
+
+    @property
+    def all_day(self) -> bool:
+        """A date without a time means the whole day."""
+        return not isinstance(self.start, datetime)
+
+
+class Summary(Content):
+    """A write-up published after an event."""
+
+    date: date
+    event: Optional[str] = None
+    author: Optional[Person] = None
+
+    _date = field_validator("date", mode="before")(lambda cls, v: timeparse.parse_date(v))
+    _author = field_validator("author", mode="before")(_person)
+
+
+class Insight(Content):
+    """A blog post, opinion piece or press coverage."""
+
+    date: Union[datetime, date]
+    author: Optional[Person] = None
+    source: Optional[str] = None
+    source_url: Optional[str] = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _parse_date(cls, value: Any, info: ValidationInfo) -> Any:
+        return timeparse.parse_date_or_datetime(value, info.context["tz"])
+
+    _author = field_validator("author", mode="before")(_person)
+    _source_url = field_validator("source_url")(lambda cls, v: v if v is None else check_url(v))
+
+
+class Newsletter(Content):
+    """One issue of the newsletter: an introduction; the build adds the rest."""
+
+    date: date
+    featured: tuple[str, ...] = ()
+
+    _date = field_validator("date", mode="before")(lambda cls, v: timeparse.parse_date(v))
+
+
+class Page(Content):
+    """A stand-alone page such as About."""
+
+    menu: Optional[int] = Field(default=None, ge=0, le=1000)
+
+
+KINDS: Mapping[str, type[Content]] = MappingProxyType({
+    "events": Event,
+    "summaries": Summary,
+    "insights": Insight,
+    "newsletters": Newsletter,
+    "pages": Page,
+})
+CONTRACT_FIELDS = frozenset(name for kind in KINDS.values() for name in kind.model_fields)

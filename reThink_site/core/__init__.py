@@ -1,0 +1,1 @@
+"""Values every part shares: problems and errors, output files, URLs, time parsing, typo hints."""

@@ -1,0 +1,1 @@
+"""Markdown bodies: the engine interface, the two engines, smart punctuation."""

@@ -1,0 +1,1 @@
+"""Publishing: writing the output tree, the atomic swap, the search index."""

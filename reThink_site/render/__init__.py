@@ -1,0 +1,1 @@
+"""Rendering: templates, pages, calendars, feeds, iCalendar, JSON-LD, SEO files, e-mail and assets."""

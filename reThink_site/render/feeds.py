@@ -1,0 +1,156 @@
+"""RSS 2.0 and Atom feeds with feedgen: stable ids, dated entries, absolute HTML, no build clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from typing import Callable, Iterable, Optional
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+
+from reThink_site.content import eventtime
+from reThink_site.core import urls
+from reThink_site.content.config import SiteConfig
+from reThink_site.render.htmltools import absolutize
+from reThink_site.content.index import Entry, Site
+from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
+
+# An empty feed has no newest entry; this fixed date keeps its bytes stable between builds.
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: where it lives, what it is called and which entries it holds (newest first)."""
+
+    path: str            # site path of the feed file, e.g. /tags/assets/feed.xml
+    title: str
+    description: str
+    page: str            # site path of the HTML page the feed mirrors
+    entries: tuple[Entry, ...]
+
+
+def published_at(entry: Entry, tz: ZoneInfo) -> datetime:
+    """When an entry appeared: its date (midnight in the site's zone), or an event's start."""
+    if entry.kind == "events":
+        return eventtime.starts_at(entry.item, tz)
+    value = entry.item.date
+    return value if isinstance(value, datetime) else datetime.combine(value, time(0), tzinfo=tz)
+
+
+def updated_at(entry: Entry, tz: ZoneInfo) -> datetime:
+    """The `updated` field when set, else the publication date."""
+    return entry.item.updated or published_at(entry, tz)
+
+
+def entry_id(entry: Entry, config: SiteConfig) -> str:
+    """The permalink: built from kind and slug only, so editing a title never changes it."""
+    return urls.absolute(config.base_url, entry.url)
+
+
+def newest_first(entries: Iterable[Entry], tz: ZoneInfo, limit: int) -> tuple[Entry, ...]:
+    """The latest `limit` entries, newest first, ties broken by URL so order never wobbles."""
+    ordered = sorted(entries, key=lambda e: (published_at(e, tz), e.url), reverse=True)
+    return tuple(ordered[:limit])
+
+
+def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str, full: bool) -> None:
+    config, tz = site.config, site.tz
+    permalink = urls.absolute(config.base_url, entry.url)
+    item = feed.add_entry(order="append")
+    item.id(entry_id(entry, config))
+    item.guid(entry_id(entry, config), permalink=True)
+    item.title(entry.title)
+    item.link(href=permalink, rel="alternate")
+    item.published(published_at(entry, tz))
+    item.updated(updated_at(entry, tz))
+    author = getattr(entry.item, "author", None) or config.author
+    if author is not None:
+        item.author({"name": author.name, **({"uri": author.url} if author.url else {})})
+        item.dc.dc_creator(author.name)
+    for tag in entry.item.tags:
+        item.category(term=tag, label=tag,
+                      scheme=urls.absolute(config.base_url, "/tags/"))
+    if entry.summary:
+        item.summary(entry.summary)
+    if full and content_html.strip():
+        item.content(absolutize(content_html, permalink), type="html")
+
+
+def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) -> FeedGenerator:
+    """A feedgen feed for one spec; its `updated` is the newest entry's, never the build time."""
+    config, tz = site.config, site.tz
+    feed = FeedGenerator()
+    feed.load_extension("dc", atom=False, rss=True)
+    feed.id(urls.absolute(config.base_url, spec.path))
+    feed.title(spec.title)
+    feed.description(spec.description or spec.title)
+    feed.link(href=urls.absolute(config.base_url, spec.path), rel="self")
+    feed.link(href=urls.absolute(config.base_url, spec.page), rel="alternate")
+    feed.language(config.language)
+    if config.author is not None:
+        feed.author({"name": config.author.name})
+    feed.generator("reThink_site")
+    full = config.feed.content == "full"
+    for entry in spec.entries:
+        _add_entry(feed, entry, site, content_of(entry), full)
+    stamps = [updated_at(e, tz) for e in spec.entries]
+    feed.updated(max(stamps) if stamps else EMPTY_FEED_DATE)
+    return feed
+
+
+def rss_file(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) -> OutputFile:
+    """The spec as RSS 2.0 bytes at its path."""
+    data = make_feed(spec, site, content_of).rss_str(pretty=True)
+    return OutputFile(urls.output_path(spec.path), data)
+
+
+def atom_file(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) -> OutputFile:
+    """The spec as Atom bytes at its path."""
+    data = make_feed(spec, site, content_of).atom_str(pretty=True)
+    return OutputFile(urls.output_path(spec.path), data)
+
+
+def body_html(entry: Entry) -> str:
+    """An entry's own rendered body: the content of most feed entries."""
+    return entry.html
+
+
+def feed_specs(site: Site) -> dict[str, FeedSpec]:
+    """Every feed of the site by its site path (the newsletter feed is added by its caller)."""
+    config, tz, limit = site.config, site.tz, site.config.feed.items
+    title = config.title
+    specs = {
+        "/feed.xml": FeedSpec("/feed.xml", f"{title}: summaries and insights", config.description, "/",
+                              newest_first(site.posts, tz, limit)),
+        "/events/feed.xml": FeedSpec("/events/feed.xml", f"{title}: events",
+                                     f"Event announcements from {title}.", "/events/",
+                                     newest_first(site.events, tz, limit)),
+    }
+    specs["/atom.xml"] = FeedSpec("/atom.xml", specs["/feed.xml"].title, config.description, "/",
+                                  specs["/feed.xml"].entries)
+    for tag in site.tags:
+        path = f"{tag.url}feed.xml"
+        specs[path] = FeedSpec(path, f"{title}: {tag.name}", f"Events and posts about {tag.name}.", tag.url,
+                               newest_first(tag.events + tag.posts, tz, limit))
+    return specs
+
+
+def outputs(site: Site, newsletter_html: Optional[Callable[[Entry], str]] = None,
+            reuse: Reuse = MAKE_EVERY_PART) -> list[OutputFile]:
+    """All feed files; `newsletter_html` gives an issue's full HTML (intro plus sections).
+
+    A feed whose spec is unchanged may come whole from `reuse` (the build's cache) instead.
+    """
+    files = []
+    for path, spec in feed_specs(site).items():
+        maker = atom_file if path == "/atom.xml" else rss_file
+        data, _ = reuse.part("feed", (maker.__name__, spec), lambda: (maker(spec, site, body_html).data or b"", ()))
+        files.append(OutputFile(urls.output_path(spec.path), data))
+    config = site.config
+    issues = FeedSpec("/newsletter/feed.xml", f"{config.title}: {config.newsletter.title}",
+                      f"Every issue of the {config.newsletter.title}.", "/newsletter/",
+                      newest_first(site.newsletters, site.tz, config.feed.items))
+    files.append(rss_file(issues, site, newsletter_html or body_html))  # its sections come from templates
+    return files

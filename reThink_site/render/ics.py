@@ -1,0 +1,206 @@
+"""iCalendar files for the programme and for each event, built with `icalendar`, byte-stable."""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterable, Optional
+from urllib.parse import urlsplit
+
+import icalendar
+
+from reThink_site.content import eventtime
+from reThink_site.content.index import Entry, Site
+from reThink_site.markdown.base import plain_text
+from reThink_site.content.models import Event
+from reThink_site.core.outputs import MAKE_EVERY_PART, Part, Reuse
+from reThink_site.core.urls import absolute
+
+PRODID = "-//iNetwork//reThink_site//EN"
+STATUS = MappingProxyType({"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"})
+_INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|code|span|abbr|small|sub|sup|mark|q|cite)\b[^>]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
+
+
+def event_uid(slug: str, base_url: str) -> str:
+    """A UID that never changes between builds: the event's slug at the site's host."""
+    return f"{slug}@{urlsplit(base_url).hostname or 'localhost'}"
+
+
+def stamp(event: Event, now: datetime, site_tz) -> datetime:
+    """DTSTAMP/LAST-MODIFIED: `updated`, else *now* cut to its day, so same-day rebuilds match."""
+    if event.updated is not None:
+        return event.updated.astimezone(timezone.utc)
+    day = now.astimezone(site_tz).date()
+    return datetime.combine(day, time(0), tzinfo=site_tz).astimezone(timezone.utc)
+
+
+def body_text(html: str) -> str:
+    """A body as plain text with its paragraphs kept apart (Markdown and HTML stripped)."""
+    parts = (plain_text(_INLINE_TAG.sub("", part)) for part in _BLOCK_END.split(html))
+    return "\n\n".join(part for part in parts if part)
+
+
+def location_text(event: Event) -> Optional[str]:
+    """The place as one line; an online event's joining link when it has one."""
+    place = event.location
+    if place is None:
+        return None
+    if place.online:
+        return f"Online: {place.url}" if place.url else "Online"
+    parts = (place.name, place.address, place.city, place.postcode)
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
+def local_start_end(event: Event, site_tz) -> tuple[date | datetime, Optional[date | datetime]]:
+    """Start and end as calendar values: dates (exclusive end) or times in the event's own zone."""
+    if event.all_day:
+        return event.start, (event.end or event.start) + timedelta(days=1)
+    zone = eventtime.event_zone(event, site_tz)
+    return event.start.astimezone(zone), event.end.astimezone(zone) if event.end else None
+
+
+def vevent(entry: Entry, site: Site) -> icalendar.Event:
+    """One VEVENT with everything a calendar app shows."""
+    event: Event = entry.item
+    config = site.config
+    start, end = local_start_end(event, config.tz)
+    when = stamp(event, site.now, config.tz)
+    component = icalendar.Event()
+    component.add("uid", event_uid(event.slug, config.base_url))
+    component.add("dtstamp", when)
+    component.add("last-modified", when)
+    component.add("dtstart", start)
+    if end is not None:
+        component.add("dtend", end)
+    component.add("summary", event.title)
+    description = body_text(entry.html) or entry.summary or ""
+    if event.registration:
+        description += f"\n\nRegister: {event.registration}"
+    component.add("description", description.strip())
+    place = location_text(event)
+    if place:
+        component.add("location", place)
+    component.add("url", absolute(config.base_url, entry.url))
+    component.add("status", STATUS[event.status])
+    if event.tags:
+        component.add("categories", list(event.tags))
+    return component
+
+
+FOLD_OCTETS = 74  # icalendar folds before the 75th octet; each continuation line then starts with a space
+_ESCAPE_STARTS = frozenset(b"\\^")  # never end a folded piece on one: icalendar keeps escapes whole
+
+
+def fold(line: str) -> bytes:
+    """One content line folded exactly as icalendar's `_foldline` does, without its per-character loop."""
+    data = line.encode("utf-8")
+    if len(data) <= FOLD_OCTETS:
+        return data
+    pieces = []
+    start, size = 0, len(data)
+    while size - start > FOLD_OCTETS:
+        end = start + FOLD_OCTETS
+        while data[end] & 0xC0 == 0x80:  # inside a multi-byte character: cut before it
+            end -= 1
+        if data[end - 1] in _ESCAPE_STARTS:
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
+
+
+def to_ical(component: icalendar.Component) -> bytes:
+    """The component's `to_ical()` bytes, from its public content lines and our fast `fold`."""
+    return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)
+
+
+def _zone_range(events: Iterable[Event]) -> tuple[date, date]:
+    """A VTIMEZONE span from content alone (whole years around the events), never the clock."""
+    years = [d.year for e in events for d in (e.start, e.end or e.start)]
+    return date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1)
+
+
+class ComponentBytes:
+    """Serialised VEVENTs and VTIMEZONEs, made once per build and shared by every calendar file.
+
+    The programme repeats every event's VEVENT, and each event file repeats its zone's VTIMEZONE;
+    serialising (escaping, folding) each component once halves the cost of the calendars. With a
+    `reuse` from the build's cache, a VEVENT whose inputs are unchanged is not even made once.
+    """
+
+    def __init__(self, site: Site, reuse: Reuse = MAKE_EVERY_PART) -> None:
+        self.site, self.reuse = site, reuse
+        self.events: dict[str, tuple[bytes, frozenset[str]]] = {}
+        self.zones: dict[tuple[str, date, date], bytes] = {}
+
+    def inputs(self, entry: Entry) -> tuple:
+        """Everything an event's VEVENT depends on besides the code and config: the entry and its DTSTAMP."""
+        return (entry, stamp(entry.item, self.site.now, self.site.config.tz).isoformat())
+
+    def event(self, entry: Entry) -> tuple[bytes, frozenset[str]]:
+        """An event's VEVENT bytes and the TZIDs it uses."""
+        if entry.url not in self.events:
+            found = self.reuse.part("vevent", self.inputs(entry), lambda: self._serialise(entry))
+            self.events[entry.url] = (found[0], frozenset(found[1]))
+        return self.events[entry.url]
+
+    def _serialise(self, entry: Entry) -> Part:
+        component = vevent(entry, self.site)
+        holder = icalendar.Calendar()
+        holder.add_component(component)
+        return to_ical(component), tuple(sorted(holder.get_missing_tzids()))
+
+    def zone(self, tzid: str, first: date, last: date) -> bytes:
+        """A VTIMEZONE covering first..last (empty when icalendar does not know the zone)."""
+        key = (tzid, first, last)
+        if key not in self.zones:
+            try:
+                self.zones[key] = to_ical(icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last))
+            except ValueError:
+                self.zones[key] = b""
+        return self.zones[key]
+
+
+def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description: str = "",
+                   subscribable: bool = False, parts: Optional[ComponentBytes] = None) -> bytes:
+    """A VCALENDAR of the given events, with the VTIMEZONEs they use; CRLF, folded at 75 octets."""
+    entries = list(entries)
+    parts = parts or ComponentBytes(site)
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
+    cal.add("x-wr-timezone", site.config.timezone)
+    if subscribable:
+        cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "P1D")
+    events = [parts.event(entry) for entry in entries]
+    zones: list[bytes] = []
+    if entries:
+        first, last = _zone_range(e.item for e in entries)
+        tzids = sorted(set().union(*(used for _, used in events)))  # VTIMEZONEs first, by TZID
+        zones = [parts.zone(tzid, first, last) for tzid in tzids]
+    closing = b"END:VCALENDAR\r\n"
+    head = to_ical(cal)
+    return head[: -len(closing)] + b"".join(zones) + b"".join(body for body, _ in events) + closing
+
+
+def programme(site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
+    """`/events.ics`: every event, oldest first, for subscribing."""
+    return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}",
+                          subscribable=True, parts=parts)
+
+
+def single(entry: Entry, site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
+    """`/events/<slug>/event.ics`: one event, for downloading (reused whole, like its VEVENT)."""
+    parts = parts or ComponentBytes(site)
+    return parts.reuse.part("single-event", parts.inputs(entry),
+                            lambda: (calendar_bytes([entry], site, entry.item.title, parts=parts), ()))[0]

@@ -1,0 +1,109 @@
+"""Being found: sitemap.xml of every public page with content dates, and robots.txt pointing to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, tzinfo
+from typing import Iterable, Optional
+from xml.etree import ElementTree
+
+from reThink_site.core import urls
+from reThink_site.content.index import Entry, Site
+from reThink_site.core.outputs import OutputFile
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# HTML files that are not pages of their own: the error page and the newsletter's e-mail copies.
+NOT_PAGES = ("404.html", "/email.html")
+
+
+def alias_path(alias: str) -> str:
+    """The output file of an alias page, by the same rule the redirect pages use."""
+    return urls.output_path(urls.alias_url(alias))
+
+
+def content_date(entry: Entry) -> Optional[date | datetime]:
+    """`updated`, else the publication date; an event's start is no change date, so events need `updated`."""
+    return entry.item.updated or getattr(entry.item, "date", None)
+
+
+def as_instant(value: date | datetime, tz: tzinfo) -> datetime:
+    """A date counts as the start of its day in the site's zone, so dates and times compare."""
+    return value if isinstance(value, datetime) else datetime.combine(value, time.min, tzinfo=tz)
+
+
+def lastmod_text(value: Optional[date | datetime]) -> Optional[str]:
+    """W3C date or date-time, as the sitemap protocol wants."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def content_dates(site: Site) -> dict[str, Optional[date | datetime]]:
+    """Each page's last content change: its own entry's date, or the newest among the entries it lists."""
+    tz = site.tz
+    everything = site.events + site.posts + site.newsletters + site.pages
+    dates: dict[str, Optional[date | datetime]] = {e.url: content_date(e) for e in everything}
+    # the latest content date of a list (ties go to the later URL); each entry's sort key is made once,
+    # not once per list, tag and person it appears in
+    keyed: dict[int, Optional[tuple]] = {}
+
+    def sort_key(entry: Entry) -> Optional[tuple]:
+        if id(entry) not in keyed:
+            day = content_date(entry)
+            keyed[id(entry)] = None if day is None else (as_instant(day, tz), entry.url, day)
+        return keyed[id(entry)]
+
+    def latest(entries: tuple[Entry, ...]) -> Optional[date | datetime]:
+        dated = [key for key in map(sort_key, entries) if key is not None]
+        return max(dated)[2] if dated else None
+
+    dates["/"] = latest(site.events + site.posts + site.newsletters)
+    dates["/events/"] = latest(site.events)
+    dates["/summaries/"] = latest(site.summaries)
+    dates["/insights/"] = latest(site.insights)
+    dates["/newsletter/"] = latest(site.newsletters)
+    for group in site.tags + site.series:
+        dates[group.url] = latest(group.events + group.posts)
+    for person in site.people:
+        dates[person.url] = latest(person.events + person.posts)
+    return dates
+
+
+def public_pages(site: Site, files: Iterable[OutputFile]) -> list[str]:
+    """Site paths of the HTML pages a search engine should index: no drafts, redirects or 404."""
+    everything = site.events + site.posts + site.newsletters + site.pages
+    hidden = {alias_path(a) for e in everything for a in e.item.aliases}
+    hidden |= {urls.output_path(e.url) for e in everything if e.item.draft}
+    return sorted(f.site_path for f in files
+                  if f.path.endswith(".html") and f.path not in hidden
+                  and not (f.path == NOT_PAGES[0] or f.path.endswith(NOT_PAGES[1])))
+
+
+def sitemap_xml(site: Site, files: Iterable[OutputFile]) -> bytes:
+    """The sitemap protocol's XML, sorted by URL so every build writes the same bytes."""
+    dates = {url: lastmod_text(value) for url, value in content_dates(site).items()}
+    ElementTree.register_namespace("", SITEMAP_NS)
+    root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
+    for path in public_pages(site, files):
+        node = ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(site.config.base_url, path)
+        if dates.get(path):
+            ElementTree.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = dates[path]
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(site: Site) -> Optional[bytes]:
+    """Only at a host's root is robots.txt read, so a site under a path gets none."""
+    if urls.base_path(site.config.base_url) != "/":
+        return None
+    sitemap = urls.absolute(site.config.base_url, "/sitemap.xml")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode("utf-8")
+
+
+def outputs(site: Site, files: list[OutputFile]) -> list[OutputFile]:
+    """sitemap.xml (computed from the pages the build produces) and, at a host's root, robots.txt."""
+    made = [OutputFile("sitemap.xml", sitemap_xml(site, files))]
+    robots = robots_txt(site)
+    if robots is not None:
+        made.append(OutputFile("robots.txt", robots))
+    return made

@@ -86,7 +86,8 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
         if not (no_cache or timings) and report_unchanged(project, output, now, drafts, future, strict,
                                                            not no_search, quiet):
             return
-        from reThink_site.build import BuildOptions, build as run_build
+        from reThink_site.build import BuildOptions
+        from reThink_site.build import build as run_build
 
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
@@ -189,8 +190,8 @@ def new(site_dir, kind, title, when, slug) -> None:
     """Create a content file of KIND with its front matter filled in, and print its path."""
     from datetime import datetime
 
-    from reThink_site.content.config import load_config
     from reThink_site.commands.new import parse_when, plan_new, write_new
+    from reThink_site.content.config import load_config
 
     try:
         project = find_site(site_dir)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
+from types import MappingProxyType
 
-from reThink_site.core.errors import UsageError
 from reThink_site.content.models import SAFE_SLUG
+from reThink_site.core.errors import UsageError
 from reThink_site.core.timeparse import localize
 from reThink_site.core.urls import RESERVED_PAGE_SLUGS, slugify
 

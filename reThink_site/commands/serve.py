@@ -12,9 +12,9 @@ import click
 import watchfiles
 
 from reThink_site.build import BuildOptions, build
+from reThink_site.commands.server import ServeState, is_loopback, make_server
 from reThink_site.content.config import load_config
 from reThink_site.core.errors import ContentErrors, Problem, SiteError, UsageError
-from reThink_site.commands.server import ServeState, is_loopback, make_server
 from reThink_site.core.urls import base_path
 
 

@@ -196,7 +196,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         try:
             while not state.stopping.is_set():
                 with state.changed:
-                    state.changed.wait_for(lambda: state.generation != seen or state.stopping.is_set(),
+                    state.changed.wait_for(lambda seen=seen: state.generation != seen or state.stopping.is_set(),
                                            timeout=PING_SECONDS)
                     generation = state.generation
                 if state.stopping.is_set():

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from reThink_site.core import timeparse
-from reThink_site.core.errors import ContentErrors, Problem
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url
+from reThink_site.core import timeparse
+from reThink_site.core.errors import ContentErrors, Problem
 from reThink_site.core.typos import likely_meant
 
 

@@ -9,8 +9,8 @@ from typing import Any, Iterable, Mapping, Optional
 
 from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
-from reThink_site.content.models import Content, Person
 from reThink_site.content.loader import Loaded
+from reThink_site.content.models import Content, Person
 from reThink_site.core.urls import content_url, slugify
 from reThink_site.markdown.base import RenderedBody
 

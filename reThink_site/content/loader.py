@@ -8,11 +8,11 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from pydantic import ValidationError
 
-from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.config import SiteConfig, problems_from_validation
-from reThink_site.core.errors import Problem, relative_name
+from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
 from reThink_site.content.models import KINDS, SAFE_SLUG, Content, Person
+from reThink_site.core.errors import Problem, relative_name
 from reThink_site.core.typos import likely_meant
 from reThink_site.core.urls import slug_from_filename
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import re
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any, Literal, Mapping, Optional, Union
 from urllib.parse import urlsplit
 

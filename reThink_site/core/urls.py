@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import re
 import unicodedata
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 RESERVED_PAGE_SLUGS = frozenset({"events", "summaries", "insights", "newsletter", "people", "tags",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import importlib
-import os
 import io
+import os
 import pickle
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +15,9 @@ from typing import Any, Callable, Optional, Sequence
 import pydantic
 import yaml
 
+from reThink_site.content.files import read_bytes
 from reThink_site.content.frontmatter import BaseLoader  # the C or the Python YAML loader: their messages differ
 from reThink_site.content.loader import FileResult, SourceFile, parse_file, unreadable_file
-from reThink_site.content.files import read_bytes
 from reThink_site.core.errors import Problem
 from reThink_site.incremental.cachedir import CACHE_DIR, CacheCorrupt, connect_cache
 from reThink_site.incremental.fingerprints import Freshness, stable_bytes
@@ -34,7 +34,8 @@ ALLOWED_GLOBALS = frozenset({
     ("reThink_site.core.errors", "Problem"),
     ("reThink_site.content.loader", "FailedFile"),
     ("reThink_site.content.loader", "FileResult"),
-    ("reThink_site.incremental.contentcache", "zone_by_key"), ("reThink_site.incremental.contentcache", "rebuild_model"),
+    ("reThink_site.incremental.contentcache", "zone_by_key"),
+    ("reThink_site.incremental.contentcache", "rebuild_model"),
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timedelta"), ("datetime", "timezone"),
 })
 

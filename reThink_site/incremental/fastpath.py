@@ -163,7 +163,8 @@ class Watch:
 
     def __init__(self, project: Path, enabled: bool, roots: list[Path], key: str, now: Optional[str],
                  output: Path) -> None:
-        self.project, self.enabled, self.roots, self.key, self.now, self.output = project, enabled, roots, key, now, output
+        self.project, self.enabled, self.roots, self.key = project, enabled, roots, key
+        self.now, self.output = now, output
         self.inputs: dict[str, list[int]] = {}
 
     @classmethod

@@ -20,7 +20,6 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 import jinja2
 import jinja2.meta
-
 from markupsafe import Markup
 
 from reThink_site.content.index import ENTRY_LISTS, Entry, Site

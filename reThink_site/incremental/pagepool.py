@@ -7,11 +7,11 @@ from typing import Callable, Iterable, Optional, Sequence
 
 import jinja2
 
-from reThink_site.render import pages
 from reThink_site.content.index import ENTRY_LISTS, Site
 from reThink_site.core.outputs import OutputFile
 from reThink_site.incremental.pagememo import PageMemo, Recorder
 from reThink_site.incremental.parallel import fork_map, worker_count
+from reThink_site.render import pages
 
 SLICES_PER_WORKER = 4
 MIN_ENTRIES = 200  # smaller sites render faster than a fork starts
@@ -57,8 +57,8 @@ def render_pages(env: jinja2.Environment, site: Site, jobs: int,
           for index in range(count))]
     done = fork_map(lambda task: task(), tasks, workers, min_per_worker=1)
     rendered: list[OutputFile] = []
-    for index, part in enumerate(done[len(extras):]):
-        for job, (page, reads, key) in zip(todo[index::count], part):
+    for part in done[len(extras):]:
+        for page, reads, key in part:
             if memo is not None:
                 memo.remember(page, reads, key)
             rendered.append(page)

@@ -107,7 +107,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
             children.append((pid, read_fd))
         results: list = [None] * len(items)
         done = _work_through(function, batches, queue_read)
-        for pid, read_fd in children:
+        for _pid, read_fd in children:
             status, value = _receive(read_fd)
             if status != "ok":
                 raise RuntimeError(f"a build worker failed:\n{value}")

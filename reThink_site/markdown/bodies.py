@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
-from reThink_site.markdown.base import LinkContext, Renderer, RenderedBody, with_first_paragraph
+from reThink_site.markdown.base import LinkContext, RenderedBody, Renderer, with_first_paragraph
 
 MapItems = Callable[[Callable, Sequence], list]  # [function(x) for x in items], perhaps on several cores
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pyromark
 
+from reThink_site.core.urls import slugify
 from reThink_site.markdown.base import LinkContext, LinkRecorder, Rendered
 from reThink_site.markdown.typography import has_tokens, smarten_html
-from reThink_site.core.urls import slugify
 
 OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_FOOTNOTES
            | pyromark.Options.ENABLE_STRIKETHROUGH | pyromark.Options.ENABLE_TASKLISTS

@@ -10,9 +10,9 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from reThink_site.core.urls import slugify
 from reThink_site.markdown.base import ACTIVE_ATTRIBUTES, LinkContext, LinkRecorder, Rendered
 from reThink_site.markdown.typography import SKIP, smarten
-from reThink_site.core.urls import slugify
 
 
 def _text_slots(element: Element) -> Iterator[tuple[Element, str]]:

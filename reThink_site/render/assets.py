@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reThink_site.core.errors import Problem
 from reThink_site.content.loader import walk
+from reThink_site.core.errors import Problem
 from reThink_site.core.outputs import OutputFile
 from reThink_site.render.templates import theme_dirs
 

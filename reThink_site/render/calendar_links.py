@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
-from reThink_site.render.ics import location_text
 from reThink_site.content.index import Entry, Site
 from reThink_site.content.models import Event
 from reThink_site.core.urls import absolute
+from reThink_site.render.ics import location_text
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.live.com/calendar/0/deeplink/compose"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from reThink_site.render import calendar_grid, ics
 from reThink_site.content.index import Site
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
 from reThink_site.core.urls import output_path
+from reThink_site.render import calendar_grid, ics
 
 
 def calendar_jobs(site: Site) -> list[tuple[str, str, str, dict]]:

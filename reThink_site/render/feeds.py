@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from reThink_site.content import eventtime
-from reThink_site.core import urls
 from reThink_site.content.config import SiteConfig
-from reThink_site.render.htmltools import absolutize
 from reThink_site.content.index import Entry, Site
+from reThink_site.core import urls
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
+from reThink_site.render.htmltools import absolutize
 
 # An empty feed has no newest entry; this fixed date keeps its bytes stable between builds.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -146,7 +146,8 @@ def outputs(site: Site, newsletter_html: Optional[Callable[[Entry], str]] = None
     files = []
     for path, spec in feed_specs(site).items():
         maker = atom_file if path == "/atom.xml" else rss_file
-        data, _ = reuse.part("feed", (maker.__name__, spec), lambda: (maker(spec, site, body_html).data or b"", ()))
+        data, _ = reuse.part("feed", (maker.__name__, spec),
+                             lambda maker=maker, spec=spec: (maker(spec, site, body_html).data or b"", ()))
         files.append(OutputFile(urls.output_path(spec.path), data))
     config = site.config
     issues = FeedSpec("/newsletter/feed.xml", f"{config.title}: {config.newsletter.title}",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from types import MappingProxyType
 from datetime import date, datetime, time, timedelta, timezone
+from types import MappingProxyType
 from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
@@ -12,10 +12,10 @@ import icalendar
 
 from reThink_site.content import eventtime
 from reThink_site.content.index import Entry, Site
-from reThink_site.markdown.base import plain_text
 from reThink_site.content.models import Event
 from reThink_site.core.outputs import MAKE_EVERY_PART, Part, Reuse
 from reThink_site.core.urls import absolute
+from reThink_site.markdown.base import plain_text
 
 PRODID = "-//iNetwork//reThink_site//EN"
 STATUS = MappingProxyType({"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"})

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import re
+from types import MappingProxyType
 from typing import Any, Optional
 
 from reThink_site.content import eventtime

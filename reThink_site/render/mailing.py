@@ -7,11 +7,11 @@ import jinja2
 import lxml.html
 from markupsafe import Markup
 
-from reThink_site.core import urls
-from reThink_site.render.htmltools import safe_for_email, strip_active
 from reThink_site.content.index import Entry, Site
 from reThink_site.content.issue import Issue, all_issues, build_issue
+from reThink_site.core import urls
 from reThink_site.core.outputs import OutputFile
+from reThink_site.render.htmltools import safe_for_email, strip_active
 from reThink_site.render.plaintext import html_to_text, wrap
 from reThink_site.render.templates import render
 

@@ -6,12 +6,12 @@ from collections import OrderedDict
 
 import jinja2
 
-from reThink_site.render import calendars
 from reThink_site.content.index import Entry, Site
 from reThink_site.content.issue import build_issue
 from reThink_site.core.outputs import OutputFile
-from reThink_site.render.templates import render
 from reThink_site.core.urls import alias_url, output_path
+from reThink_site.render import calendars
+from reThink_site.render.templates import render
 
 
 def events_by_month(events: tuple[Entry, ...], tz) -> "OrderedDict[str, list[Entry]]":

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, tzinfo
 from typing import Iterable, Optional
 from xml.etree import ElementTree
 
-from reThink_site.core import urls
 from reThink_site.content.index import Entry, Site
+from reThink_site.core import urls
 from reThink_site.core.outputs import OutputFile
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

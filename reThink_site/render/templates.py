@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _encode_string
 import traceback
 from datetime import date, datetime
+from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,12 +13,10 @@ import jinja2
 from markupsafe import Markup
 
 from reThink_site.content import eventtime
-from reThink_site.core import urls
-from reThink_site.render import calendar_links, jsonld
-from reThink_site.core import install
-from reThink_site.core.errors import SiteError
 from reThink_site.content.index import Site, find_person
-
+from reThink_site.core import install, urls
+from reThink_site.core.errors import SiteError
+from reThink_site.render import calendar_links, jsonld
 
 
 def default_theme() -> Path:

@@ -26,11 +26,9 @@ from reThink_site.incremental.parallel import fork_map
 MODELS_FILE = "models.sqlite"
 FORMAT = "rethink-model-cache/3"  # 3: models live in reThink_site.content
 
-# Everything a cached result may name: the models, problems, dates and zones. Anything else is refused,
-# so a planted cache file cannot run code.
+# Everything a cached result may name besides the content models: problems, dates and zones. Anything else
+# is refused, so a planted cache file cannot run code.
 ALLOWED_GLOBALS = frozenset({
-    *(("reThink_site.content.models", name) for name in
-      ("Event", "Summary", "Insight", "Newsletter", "Page", "Person", "Location", "Link", "Image")),
     ("reThink_site.core.errors", "Problem"),
     ("reThink_site.content.loader", "FailedFile"),
     ("reThink_site.content.loader", "FileResult"),
@@ -38,6 +36,14 @@ ALLOWED_GLOBALS = frozenset({
     ("reThink_site.incremental.contentcache", "rebuild_model"),
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timedelta"), ("datetime", "timezone"),
 })
+
+
+def content_models() -> tuple[type, ...]:
+    """Every model class content/models.py defines: a new one is cached exactly with no change here."""
+    from reThink_site.content import models
+
+    return tuple(value for value in vars(models).values() if isinstance(value, type)
+                 and issubclass(value, pydantic.BaseModel) and value.__module__ == models.__name__)
 
 
 def zone_by_key(key: str) -> Any:
@@ -90,19 +96,17 @@ def dumps(value: Any) -> bytes:
     """Pickle a parse result in the cache's format (zones by key, models exactly); NotExact if it cannot be."""
     from zoneinfo import ZoneInfo
 
-    from reThink_site.content.models import KINDS, Image, Link, Location, Person
-
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {ZoneInfo: _reduce_zone, **{cls: _reduce_model for cls in (
-        *KINDS.values(), Person, Location, Link, Image)}}
+    pickler.dispatch_table = {ZoneInfo: _reduce_zone, **{cls: _reduce_model for cls in content_models()}}
     pickler.dump(value)
     return buffer.getvalue()
 
 
 def decoder() -> Callable[[bytes], Any]:
-    """A loads() for cached results: resolves only ALLOWED_GLOBALS (looked up once), refusing any other name."""
+    """A loads() for cached results: resolves only the content models and ALLOWED_GLOBALS, refusing any other name."""
     resolved = {(module, name): getattr(importlib.import_module(module), name) for module, name in ALLOWED_GLOBALS}
+    resolved.update({(cls.__module__, cls.__name__): cls for cls in content_models()})
 
     class SafeUnpickler(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:

@@ -137,7 +137,10 @@ def _instants(value: Any, tz) -> list[datetime]:
 
 
 def valid_until(loaded: Any, now: datetime, config: Any) -> Optional[datetime]:
-    """The first instant after now at which upcoming/past, published-future or today could change."""
+    """The first instant after now at which upcoming/past, published-future or today could change.
+
+    Every date and date-time a content file holds counts, so a new date field needs no change here.
+    """
     from reThink_site.content import eventtime
 
     tz = config.tz
@@ -146,7 +149,8 @@ def valid_until(loaded: Any, now: datetime, config: Any) -> Optional[datetime]:
     values = set()  # many items share a date: each distinct value's instants are made once
     for kind, items in loaded.items.items():
         for item in items:
-            values.update(getattr(item, name, None) for name in ("start", "end", "date", "updated"))
+            values.update(value for value in (*vars(item).values(), *(item.__pydantic_extra__ or {}).values())
+                          if isinstance(value, date))  # every date field, whatever its name
             if kind == "events":
                 moments += [eventtime.starts_at(item, tz), eventtime.ends_at(item, tz)]
     for value in values:

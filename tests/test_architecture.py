@@ -15,75 +15,21 @@ PACKAGE = REPO / "reThink_site"
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 MAX_LINES = 400
 MAX_TOP_MODULES = 8
-
-
-def module_name(path: Path, root: Path) -> str:
-    """`reThink_site/render/feeds.py` -> `reThink_site.render.feeds` (a package by its `__init__`)."""
-    parts = list(path.relative_to(root).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def package_imports(root: Path = REPO) -> dict[str, set[str]]:
-    """Every module of the package and the package modules it imports, wherever in the file."""
-    modules = {module_name(p, root): p for p in (root / "reThink_site").rglob("*.py")}
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, path in modules.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets = []
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("reThink_site"):
-                targets = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
-            elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            for target in targets:
-                if target in modules and target != name and target != "reThink_site":
-                    graph[name].add(target)
-                    break  # `from pkg import mod` names mod; `from mod import name` names mod
-    return graph
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected groups of more than one module (Tarjan), i.e. every import circle."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in sorted(graph[node]):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                found.append(sorted(group))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return found
+sys.path.insert(0, str(REPO / "scripts"))
+from import_graph import cycles, levels, module_name, package_imports  # noqa: E402
 
 
 def test_the_import_graph_has_no_circle():
-    graph = package_imports()
+    graph = package_imports(REPO)
     assert len(graph) > 50 and sum(map(len, graph.values())) > 100  # the walk found the real imports
     assert cycles(graph) == []
 
 
-def test_the_circle_finder_finds_a_circle():
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+def test_the_circle_finder_finds_a_circle_and_levels_follow_imports():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert levels(graph) == {"a": 1, "b": 1, "c": 1, "d": 2, "e": 1}
+    assert levels({"top": {"mid"}, "mid": {"low"}, "low": set()}) == {"top": 3, "mid": 2, "low": 1}
 
 
 def test_the_package_is_rooms_of_small_modules():

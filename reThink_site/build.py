@@ -48,18 +48,26 @@ class BuildOptions:
 
 
 class StepTimer:
-    """How long each step of one build took, in the order they ran (`rethink build --timings`)."""
+    """How long each step of one build took, in the order they ended (`rethink build --timings`).
+
+    A step run inside another (the search index inside publishing) is counted once, as its own row.
+    """
 
     def __init__(self) -> None:
         self.steps: list[tuple[str, float]] = []
+        self.running: list[float] = []  # seconds spent in inner steps, per step still running
 
     def step(self, name: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run one step and note its wall-clock seconds."""
+        """Run one step and note its wall-clock seconds, less those of any step inside it."""
         started = time.perf_counter()
+        self.running.append(0.0)
         try:
             return function(*args, **kwargs)
         finally:
-            self.steps.append((name, time.perf_counter() - started))
+            took = time.perf_counter() - started
+            self.steps.append((name, took - self.running.pop()))
+            if self.running:
+                self.running[-1] += took
 
 
 @dataclass(frozen=True)

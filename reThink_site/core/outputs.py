@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Protocol
@@ -15,24 +14,13 @@ class OutputFile:
     path: str
     data: Optional[bytes] = None
     source: Optional[Path] = None
-    digest: Optional[str] = None  # of the bytes, when already known (a page reused from the live site)
-
-    def content_digest(self) -> str:
-        """A digest of the file's bytes, to tell whether an older tree already holds them."""
-        if self.digest is not None:
-            return self.digest
-        return digest_of(self.data or b"" if self.source is None else self.source.read_bytes())
+    digest: Optional[str] = None  # of the bytes, when the build already knows it (a page reused from the live site)
 
     @property
     def site_path(self) -> str:
         """The URL path that serves this file (`events/x/index.html` -> `/events/x/`)."""
         path = "/" + self.path
         return path[: -len("index.html")] if path.endswith("/index.html") or path == "/index.html" else path
-
-
-def digest_of(data: bytes) -> str:
-    """A content digest to tell whether bytes changed (not for security)."""
-    return hashlib.sha256(data).hexdigest()[:32]
 
 
 Part = tuple[bytes, tuple[str, ...]]  # a piece of an output file, and the names (time zones) it needs

@@ -52,6 +52,14 @@ def code_stamp() -> list:
     return [__version__, stamp]
 
 
+def file_digest(item: Any) -> str:
+    """A digest of an output file's bytes, to tell whether an older tree already holds them (not for security)."""
+    if item.digest is not None:
+        return item.digest
+    data = item.data or b"" if item.source is None else item.source.read_bytes()
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 class Freshness:
     """One build's key maker: every key holds the code's fingerprint, then what the cache names."""
 

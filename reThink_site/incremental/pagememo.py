@@ -25,7 +25,7 @@ from markupsafe import Markup
 from reThink_site.content.index import ENTRY_LISTS, Entry, Site
 from reThink_site.core.outputs import OutputFile
 from reThink_site.incremental import treestate
-from reThink_site.incremental.fingerprints import Freshness, Prints, stable_bytes
+from reThink_site.incremental.fingerprints import Freshness, Prints, file_digest, stable_bytes
 from reThink_site.render.templates import make_env
 
 FORMAT = "rethink-pages/4"
@@ -209,7 +209,7 @@ class PageMemo:
 
     def remember(self, page: OutputFile, reads: tuple[str, ...], key: str) -> None:
         """Note what a freshly rendered page read and its key, for the next build."""
-        self.fresh[page.path] = [list(reads), key, page.content_digest()]
+        self.fresh[page.path] = [list(reads), key, file_digest(page)]
 
     def save(self) -> None:
         """Write this build's page records (atomically; a failure only costs speed next time)."""

@@ -9,6 +9,7 @@ import jinja2
 
 from reThink_site.content.index import ENTRY_LISTS, Site
 from reThink_site.core.outputs import OutputFile
+from reThink_site.incremental.fingerprints import file_digest
 from reThink_site.incremental.pagememo import PageMemo, Recorder
 from reThink_site.incremental.parallel import fork_map, worker_count
 from reThink_site.render import pages
@@ -34,7 +35,7 @@ def _render_job(env: jinja2.Environment, job: pages.Job, recorder: Optional[Reco
         page = pages.page(env, job)
     finally:
         reads = recorder.stop()
-    return replace(page, digest=page.content_digest()), reads, memo.key(job, reads)
+    return replace(page, digest=file_digest(page)), reads, memo.key(job, reads)
 
 
 def render_pages(env: jinja2.Environment, site: Site, jobs: int,

@@ -24,6 +24,7 @@ from typing import Iterator, Optional, Sequence
 
 from reThink_site.core.outputs import OutputFile
 from reThink_site.incremental import treestate
+from reThink_site.incremental.fingerprints import file_digest
 from reThink_site.incremental.patching import clone_tree, patch_tree, walk_files
 from reThink_site.incremental.treestate import TreeState
 from reThink_site.publish import swap, writer
@@ -65,7 +66,7 @@ def _reusable(cache_dir: Path, output: Path) -> bool:
 
 def _digests(files: Sequence[OutputFile]) -> dict[str, str]:
     """The digest of every planned file, to compare with what the reused tree holds."""
-    return {f.path: f.content_digest() for f in files}
+    return {f.path: file_digest(f) for f in files}
 
 
 def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,

@@ -29,7 +29,6 @@ from reThink_site.incremental.stages import CachedStages, PlainStages
 from reThink_site.markdown.bodies import BodyJob
 from reThink_site.publish import search, writer
 from reThink_site.render import assets, calendars, feeds, mailing, seo
-from reThink_site.render.templates import theme_dirs
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,8 @@ class BuildReport:
 
 def stages_for(options: BuildOptions, config: SiteConfig, output: Optional[Path]) -> PlainStages:
     """The one place the cache is switched on or off."""
-    return CachedStages(options.project, config, options.jobs, output) if options.cache else PlainStages(options.jobs)
+    chosen = CachedStages if options.cache else PlainStages
+    return chosen(options.project, config, options.jobs, output)
 
 
 def plan(options: BuildOptions, config: Optional[SiteConfig] = None, progress: Callable[[int], None] = lambda n: None,
@@ -180,14 +180,11 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         config = timer.step("config", load_config, project / "site.yaml")
         output = (options.output or project / config.output_dir).absolute()
         writer.check_output_dir(output, project)
-        roots = [project / "site.yaml", project / config.content_dir, project / config.templates_dir,
-                 *theme_dirs(project, config.templates_dir)]
-        watch = fastpath.Watch.start(project, options.cache, roots, fastpath.options_key(
-            project, options.output, options.now, options.drafts, options.future, options.strict, options.search),
-            options.now, output)
+        stages = stages_for(options, config, output)
+        watch = stages.watch(fastpath.options_key(project, options.output, options.now, options.drafts,
+                                                  options.future, options.strict, options.search), options.now)
         if not known_changed and (recorded := watch.unchanged()) is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
-        stages = stages_for(options, config, output)
         result = plan(options, config, progress, timer, stages)
         if failing(result.problems, options.strict):
             watch.forget()

@@ -17,7 +17,7 @@ from reThink_site.content.index import Site
 from reThink_site.content.loader import ParseFiles
 from reThink_site.core.errors import Problem
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
-from reThink_site.incremental import contentcache, pagememo, partcache, sparetree, templatecache, treestate
+from reThink_site.incremental import contentcache, fastpath, pagememo, partcache, sparetree, templatecache, treestate
 from reThink_site.incremental.bodycache import render_cached
 from reThink_site.incremental.cachedir import CACHE_DIR
 from reThink_site.incremental.fingerprints import Freshness, Prints, code_fingerprint
@@ -27,7 +27,7 @@ from reThink_site.markdown.base import RenderedBody
 from reThink_site.markdown.bodies import BodyJob, EngineSettings, render_bodies
 from reThink_site.publish import swap
 from reThink_site.publish.swap import IndexSearch
-from reThink_site.render.templates import make_env
+from reThink_site.render.templates import make_env, theme_dirs
 
 Produce = Callable[[Reuse], list[OutputFile]]
 
@@ -35,11 +35,15 @@ Produce = Callable[[Reuse], list[OutputFile]]
 class PlainStages:
     """Every stage as written, spread over `jobs` processes, computing no key and keeping nothing."""
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+    def __init__(self, project: Path, config: SiteConfig, jobs: int, output: Optional[Path]) -> None:
+        self.project, self.config, self.jobs, self.output = project, config, jobs, output
         self.notes: list[Problem] = []  # warnings about the caches (none here)
         self.memo: Optional[PageMemo] = None
         self.recorder: Optional[Recorder] = None
+
+    def watch(self, options_key: str, now: Optional[str]) -> fastpath.Watch:
+        """The no-change fast path, off: no snapshot, and no old record left to trust."""
+        return fastpath.Watch.start(self.project, False, [], options_key, now, self.output or self.project)
 
     def map_items(self, function: Callable, items: Sequence) -> list:
         """[function(x) for x in items] on up to `jobs` processes."""
@@ -82,14 +86,20 @@ class CachedStages(PlainStages):
     """
 
     def __init__(self, project: Path, config: SiteConfig, jobs: int, output: Optional[Path]) -> None:
-        super().__init__(jobs)
-        self.project, self.config, self.output = project, config, output
+        super().__init__(project, config, jobs, output)
         self.cache_dir = project / CACHE_DIR
         self.freshness = Freshness(code_fingerprint())
         self.parse = contentcache.CachedParse(project, self.freshness, jobs, self.notes)
         self.body_keys: dict[str, str] = {}
         self.state: Optional[treestate.TreeState] = None
         self._prints: Optional[Prints] = None
+
+    def watch(self, options_key: str, now: Optional[str]) -> fastpath.Watch:
+        """The no-change fast path: the inputs as they are now, before anything is read."""
+        config = self.config
+        roots = [self.project / "site.yaml", self.project / config.content_dir, self.project / config.templates_dir,
+                 *theme_dirs(self.project, config.templates_dir)]
+        return fastpath.Watch.start(self.project, True, roots, options_key, now, self.output or self.project)
 
     def parse_files(self) -> ParseFiles:
         """Unchanged files come from the content cache; the rest are parsed in workers."""

@@ -1,28 +1,26 @@
-"""Shared fixtures: a tiny-site factory, the real site built once, and a CLI runner."""
+"""Fixtures for the whole suite: a tiny-site factory, the real site built once, its editable copy, a CLI runner.
+
+Constants and plain functions shared between test modules are in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from reThink_site.build import BuildOptions, build
-
-REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2015-03-10T12:00"  # after the last event and post: everything published
-
-MINIMAL_SITE_YAML = """\
-title: Test reThink
-base_url: https://example.org/
-description: A test site.
-"""
+from tests.helpers import (EVENT_FILES, EVENT_SITE_NOW, EXTRA, EXTRA_TEXT, MINIMAL_SITE_YAML, PINNED_NOW, REPO, run,
+                           write_site)
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the fixture site.")
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files from the fixture site (and fail: nothing is compared).")
+    parser.addoption("--golden-dir", default=None,
+                     help="Golden folder to compare with or rewrite instead of tests/golden/basic/.")
 
 
 @pytest.fixture
@@ -30,17 +28,7 @@ def make_site(tmp_path):
     """Write a small site from {relative path: text} and return its folder."""
 
     def _make(files: dict[str, str], site_yaml: str = MINIMAL_SITE_YAML) -> Path:
-        root = tmp_path / "site"
-        root.mkdir(exist_ok=True)
-        (root / "site.yaml").write_text(textwrap.dedent(site_yaml), encoding="utf-8")
-        for rel, text in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return root
+        return write_site(tmp_path / "site", files, site_yaml)
 
     return _make
 
@@ -74,6 +62,34 @@ def copy_real_site(tmp_path) -> Path:
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
     return dest
+
+
+@pytest.fixture
+def site(copy_real_site: Path) -> Path:
+    """The real site plus one extra insight (helpers.EXTRA), already built once with the cache on."""
+    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
+    run(copy_real_site, copy_real_site / "output")
+    return copy_real_site
+
+
+@pytest.fixture(scope="session")
+def event_site(tmp_path_factory) -> Path:
+    """The event site (helpers.EVENT_FILES) built once at EVENT_SITE_NOW: its output folder, for reading only."""
+    root = write_site(tmp_path_factory.mktemp("events") / "site", EVENT_FILES)
+    build(BuildOptions(project=root, output=root / "output", now=EVENT_SITE_NOW, jobs=1, search=False))
+    return root / "output"
+
+
+@pytest.fixture
+def build_event_site(make_site, build_site_at):
+    """Build the event site at another now; its output folder."""
+
+    def _build(now: str = EVENT_SITE_NOW) -> Path:
+        root = make_site(EVENT_FILES)
+        build_site_at(root, now=now)
+        return root / "output"
+
+    return _build
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from event_site import EVENT_FILES, NOW
 
 
 def parse(path: Path):
@@ -42,17 +41,8 @@ def titles_on(doc, day: str) -> list[str]:
     return [text(a) for a in cells(doc)[day].iter("a")]
 
 
-@pytest.fixture
-def built(make_site, build_site_at):
-    def _build(now: str = NOW) -> Path:
-        root = make_site(EVENT_FILES)
-        build_site_at(root, now=now)
-        return root / "output"
-    return _build
-
-
-def test_calendar_opens_at_the_next_upcoming_event_with_today_marked(built):
-    out = built()
+def test_calendar_opens_at_the_next_upcoming_event_with_today_marked(event_site):
+    out = event_site
     doc = parse(out / "events" / "calendar" / "index.html")
     assert caption(doc).startswith("October 2014")
     today = [td for td in grid(doc).iter("td") if "today" in (td.get("class") or "").split()]
@@ -63,13 +53,13 @@ def test_calendar_opens_at_the_next_upcoming_event_with_today_marked(built):
 @pytest.mark.parametrize("now, month", [("2015-06-01T12:00", "January 2015"),   # nothing upcoming: latest
                                         ("2014-11-04T12:00", "November 2014"),  # during the conference
                                         ("2014-07-01T12:00", "August 2014")])
-def test_calendar_opening_month_follows_now(built, now, month):
-    doc = parse(built(now) / "events" / "calendar" / "index.html")
+def test_calendar_opening_month_follows_now(build_event_site, now, month):
+    doc = parse(build_event_site(now) / "events" / "calendar" / "index.html")
     assert caption(doc).startswith(month)
 
 
-def test_grid_is_a_real_table_with_headers(built):
-    doc = parse(built() / "events" / "calendar" / "2014" / "11" / "index.html")
+def test_grid_is_a_real_table_with_headers(event_site):
+    doc = parse(event_site / "events" / "calendar" / "2014" / "11" / "index.html")
     table = grid(doc)
     headers = [th for th in table.iter("th")]
     assert [th.get("scope") for th in headers] == ["col"] * 7
@@ -80,8 +70,8 @@ def test_grid_is_a_real_table_with_headers(built):
     assert [td.get("class") for td in first_row[:5]] == ["empty"] * 5
 
 
-def test_multi_day_events_appear_on_each_of_their_days(built):
-    out = built()
+def test_multi_day_events_appear_on_each_of_their_days(event_site):
+    out = event_site
     november = parse(out / "events" / "calendar" / "2014" / "11" / "index.html")
     for day in ("2014-11-03", "2014-11-04", "2014-11-05"):
         assert titles_on(november, day) == ["Three-day conference"], day
@@ -96,23 +86,23 @@ def test_multi_day_events_appear_on_each_of_their_days(built):
     assert titles_on(october, "2014-10-27") == []
 
 
-def test_days_are_in_the_site_zone(built):
-    december = parse(built() / "events" / "calendar" / "2014" / "12" / "index.html")
+def test_days_are_in_the_site_zone(event_site):
+    december = parse(event_site / "events" / "calendar" / "2014" / "12" / "index.html")
     # 18:00–20:00 in New York is 23:00–01:00 in London: two London days
     assert titles_on(december, "2014-12-01") == ["Evening in New York"]
     assert titles_on(december, "2014-12-02") == ["Evening in New York"]
     assert "23:00 GMT" in text(cells(december)["2014-12-01"])
 
 
-def test_cancelled_event_is_struck_through_and_says_so(built):
-    october = parse(built() / "events" / "calendar" / "2014" / "10" / "index.html")
+def test_cancelled_event_is_struck_through_and_says_so(event_site):
+    october = parse(event_site / "events" / "calendar" / "2014" / "10" / "index.html")
     item = next(li for li in cells(october)["2014-10-30"].iter("li"))
     assert "cancelled" in item.get("class").split()
     assert "Cancelled" in text(item).replace("Cancelled briefing", "")
 
 
-def test_navigation_reaches_every_month_and_both_ends(built):
-    out = built()
+def test_navigation_reaches_every_month_and_both_ends(event_site):
+    out = event_site
     root = out / "events" / "calendar"
     pages = sorted(str(p.parent.relative_to(root)) for p in root.glob("*/*/index.html"))
     expected = ["2014/08", "2014/09", "2014/10", "2014/11", "2014/12", "2015/01"]

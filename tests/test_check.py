@@ -15,8 +15,9 @@ from reThink_site.commands.report import escape_data, escape_property, github_an
 from reThink_site.cli import main
 from reThink_site.core.errors import Problem
 
-REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2014-03-01T12:00"
+from tests.helpers import REPO
+
+CHECK_NOW = "2014-03-01T12:00"  # before the 2014-05-01 insight of the --future case: still scheduled then
 
 ANNOTATION = re.compile(r"^::(error|warning) file=([^,:]+),line=(\d+),title=([^,:]+)::(.+)$")
 
@@ -70,7 +71,7 @@ def line_containing(path: Path, text: str) -> int:
 
 
 def run_check(runner, site: Path, *args: str):
-    return runner.invoke(main, ["check", "--site", str(site), "--now", PINNED_NOW, *args])
+    return runner.invoke(main, ["check", "--site", str(site), "--now", CHECK_NOW, *args])
 
 
 def test_clean_site_passes_and_writes_nothing(runner, make_site):
@@ -196,12 +197,12 @@ def test_usage_errors_exit_2(runner, tmp_path):
 def test_check_as_a_real_subprocess(make_site):
     site = make_site(BROKEN_SITE)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    broken = subprocess.run([sys.executable, "-m", "reThink_site", "check", "--site", str(site), "--now", PINNED_NOW,
+    broken = subprocess.run([sys.executable, "-m", "reThink_site", "check", "--site", str(site), "--now", CHECK_NOW,
                              "--format", "github"], capture_output=True, text=True, env=env, timeout=120)
     assert broken.returncode == 1, broken.stderr
     assert all(ANNOTATION.match(line) for line in broken.stdout.splitlines())
     assert "Traceback" not in broken.stderr
-    clean = subprocess.run([sys.executable, "-m", "reThink_site", "check", "--now", PINNED_NOW], cwd=REPO,
+    clean = subprocess.run([sys.executable, "-m", "reThink_site", "check", "--now", CHECK_NOW], cwd=REPO,
                            capture_output=True, text=True, env=env, timeout=120)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "No problems found" in clean.stdout

@@ -10,8 +10,7 @@ from hypothesis import given
 
 from reThink_site.markdown.base import LinkContext
 from reThink_site.markdown.bodies import make_renderer
-from test_incremental import assert_clean, run, site  # noqa: F401 (site is a fixture)
-from test_reliability_fuzz import FUZZ, markdown_bodies
+from tests.helpers import FUZZ, assert_clean, markdown_bodies, run
 
 CONTEXT = LinkContext("insights", {"pages/about.md": "/about/", "insights/other.md": "/insights/other/"},
                       "/rethink/")
@@ -110,7 +109,7 @@ def test_site_yaml_chooses_the_engine(copy_real_site: Path, tmp_path: Path):
     assert [p.get("class") for p in pm.iter("p") if (p.text or "").startswith("A paragraph")] == ["lead"]
 
 
-def test_switching_engine_rebuilds_like_a_clean_build(site: Path, tmp_path: Path):  # noqa: F811
+def test_switching_engine_rebuilds_like_a_clean_build(site: Path, tmp_path: Path):
     extra = site / "content/insights/2015-01-05-extra-thoughts.md"
     extra.write_text(extra.read_text(encoding="utf-8") + "\n- one\n  - nested\n", encoding="utf-8")
     run(site, site / "output")

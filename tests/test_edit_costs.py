@@ -15,9 +15,7 @@ from reThink_site.content.loader import load_content
 from reThink_site.incremental.pagepool import page_workers
 from reThink_site.render.templates import default_theme
 from reThink_site.core.timeparse import resolve_now
-from test_incremental import assert_clean, edit_title, run, site  # noqa: F401 (site is the shared fixture)
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, assert_clean, edit_title, run
 
 
 def first_change_the_long_way(loaded, now: datetime, tz) -> datetime:

@@ -10,15 +10,14 @@ import pytest
 
 from reThink_site.incremental.cachedir import CACHE_DIR, PARTS_FORMAT
 from reThink_site.incremental.partcache import FEED_PARTS as FEED_PARTS_FILE
-from test_incremental import EXTRA, EXTRA_TEXT, assert_clean, edit_title, run
+from tests.helpers import assert_clean, edit_title, run
 
 
 @pytest.fixture
-def site(copy_real_site: Path) -> Path:
-    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
-    run(copy_real_site, copy_real_site / "output")
-    assert (copy_real_site / CACHE_DIR / FEED_PARTS_FILE).is_file()
-    return copy_real_site
+def site(site: Path) -> Path:
+    """The shared built site (conftest.py), whose build kept its feed parts."""
+    assert (site / CACHE_DIR / FEED_PARTS_FILE).is_file()
+    return site
 
 
 def titles(feed: Path) -> list[str]:

@@ -9,15 +9,11 @@ import shutil
 from pathlib import Path
 
 from reThink_site.build import BuildOptions, build
+from tests.helpers import TESTS, tree
 
-HERE = Path(__file__).resolve().parent
-FIXTURE = HERE / "sites" / "basic"
-GOLDEN = HERE / "golden" / "basic"
+FIXTURE = TESTS / "sites" / "basic"
+GOLDEN = TESTS / "golden" / "basic"
 NOW = "2014-10-26T12:00"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_fixture_site_matches_golden_files(tmp_path, request):

@@ -9,14 +9,7 @@ import icalendar
 import pytest
 import vobject
 
-from event_site import EVENT_FILES, EXPECTED_UTC, LONG_TITLE, NOW, SCRIPT_TITLE
-
-
-@pytest.fixture
-def built(make_site, build_site_at):
-    root = make_site(EVENT_FILES)
-    build_site_at(root, now=NOW)
-    return root / "output"
+from tests.helpers import EVENT_FILES, EVENT_SITE_NOW, EXPECTED_UTC, LONG_TITLE, SCRIPT_TITLE
 
 
 def as_utc(value):
@@ -38,8 +31,8 @@ def vobject_events(data: bytes) -> dict:
     return {ev.uid.value: ev for ev in cal.vevent_list}
 
 
-def test_programme_times_match_the_content_in_both_parsers(built):
-    data = (built / "events.ics").read_bytes()
+def test_programme_times_match_the_content_in_both_parsers(event_site):
+    data = (event_site / "events.ics").read_bytes()
     by_ical, by_vobject = icalendar_events(data), vobject_events(data)
     assert set(by_ical) == set(by_vobject) == {f"{slug}@example.org" for slug in EXPECTED_UTC}
     for slug, (start, end) in EXPECTED_UTC.items():
@@ -55,8 +48,8 @@ def test_programme_times_match_the_content_in_both_parsers(built):
 
 
 @pytest.mark.parametrize("slug", sorted(EXPECTED_UTC))
-def test_each_event_file_holds_that_event_alone(built, slug):
-    data = (built / "events" / slug / "event.ics").read_bytes()
+def test_each_event_file_holds_that_event_alone(event_site, slug):
+    data = (event_site / "events" / slug / "event.ics").read_bytes()
     by_ical, by_vobject = icalendar_events(data), vobject_events(data)
     assert list(by_ical) == list(by_vobject) == [f"{slug}@example.org"]
     start, end = EXPECTED_UTC[slug]
@@ -66,8 +59,8 @@ def test_each_event_file_holds_that_event_alone(built, slug):
         assert as_utc(by_vobject[f"{slug}@example.org"].dtend.value) == end
 
 
-def test_zones_are_declared_and_events_keep_their_own_zone(built):
-    data = (built / "events.ics").read_bytes()
+def test_zones_are_declared_and_events_keep_their_own_zone(event_site):
+    data = (event_site / "events.ics").read_bytes()
     cal = icalendar.Calendar.from_ical(data)
     assert {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")} == {"Europe/London", "America/New_York"}
     events = icalendar_events(data)
@@ -83,14 +76,14 @@ def test_zones_are_declared_and_events_keep_their_own_zone(built):
     assert "DTEND;TZID=Europe/London:20141026T030000\r\n" in text
 
 
-def test_all_day_event_uses_dates_with_exclusive_end(built):
-    text = (built / "events.ics").read_bytes().decode("utf-8")
+def test_all_day_event_uses_dates_with_exclusive_end(event_site):
+    text = (event_site / "events.ics").read_bytes().decode("utf-8")
     assert "DTSTART;VALUE=DATE:20141103\r\n" in text
     assert "DTEND;VALUE=DATE:20141106\r\n" in text
 
 
-def test_fields_a_calendar_app_shows(built):
-    events = icalendar_events((built / "events.ics").read_bytes())
+def test_fields_a_calendar_app_shows(event_site):
+    events = icalendar_events((event_site / "events.ics").read_bytes())
     workshop = events["2014-08-14-summer-workshop@example.org"]
     assert str(workshop["SUMMARY"]) == "Summer workshop"
     assert str(workshop["LOCATION"]) == "Town Hall, 1 Market Street, Manchester, M1 1AA"
@@ -110,8 +103,8 @@ def test_fields_a_calendar_app_shows(built):
     assert cancelled.decoded("DTSTAMP") == datetime(2014, 10, 19, 23, 0, tzinfo=timezone.utc)
 
 
-def test_lines_end_in_crlf_and_fold_at_75_octets(built):
-    data = (built / "events" / "2014-10-25-clock-change" / "event.ics").read_bytes()
+def test_lines_end_in_crlf_and_fold_at_75_octets(event_site):
+    data = (event_site / "events" / "2014-10-25-clock-change" / "event.ics").read_bytes()
     assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
     lines = data.split(b"\r\n")[:-1]
     assert max(len(line) for line in lines) <= 75
@@ -136,8 +129,8 @@ def test_rebuilds_on_the_same_day_give_the_same_bytes(make_site, build_site_at, 
     assert stable.decoded("DTSTAMP") == datetime(2014, 8, 1, 9, 0, tzinfo=timezone.utc)
 
 
-def test_events_page_offers_a_webcal_subscription(built):
-    doc = html5lib.parse((built / "events" / "index.html").read_bytes(), namespaceHTMLElements=False)
+def test_events_page_offers_a_webcal_subscription(event_site):
+    doc = html5lib.parse((event_site / "events" / "index.html").read_bytes(), namespaceHTMLElements=False)
     hrefs = {a.get("href") for a in doc.iter("a")}
     assert "webcal://example.org/events.ics" in hrefs
     assert "/events.ics" in hrefs
@@ -169,7 +162,7 @@ def test_output_does_not_depend_on_the_hash_seed(make_site, tmp_path):
     for seed in ("0", "1"):  # these two seeds order a two-zone set differently
         out = tmp_path / f"seed{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--output", str(out),
+        subprocess.run([sys.executable, "-m", "reThink_site", "build", "--now", EVENT_SITE_NOW, "--output", str(out),
                         "--no-search"], cwd=root, env=env, check=True, capture_output=True)
         results.append((out / "events.ics").read_bytes())
     assert results[0] == results[1]

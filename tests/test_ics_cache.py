@@ -10,7 +10,7 @@ import pytest
 
 from reThink_site.incremental.cachedir import CACHE_DIR, PARTS_FORMAT
 from reThink_site.incremental.partcache import CALENDAR_PARTS as PARTS_FILE
-from test_incremental import assert_clean, run
+from tests.helpers import assert_clean, run
 
 EVENT = "content/events/2014-06-20-using-public-assets.md"
 EVENT_ICS = "events/2014-06-20-using-public-assets/event.ics"

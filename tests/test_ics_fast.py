@@ -15,10 +15,7 @@ from icalendar.parser import Contentline
 from reThink_site.render import calendars, ics
 from reThink_site.build import BuildOptions, plan
 
-REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2015-03-10T12:00"  # as in conftest.py: after the last event and post
-sys.path.insert(0, str(REPO / "bench"))
-from corpus import generate  # noqa: E402
+from tests.helpers import PINNED_NOW, REPO, generate
 
 EXAMPLES = settings(max_examples=150, derandomize=True, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))

@@ -10,29 +10,9 @@ import extruct
 import html5lib
 import pytest
 
-from event_site import EVENT_FILES, EXPECTED_UTC, NOW, SCRIPT_TITLE
+from tests.helpers import EXPECTED_UTC, SCRIPT_TITLE
 
 SCHEMA = "https://schema.org/"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    import textwrap
-
-    from reThink_site.build import BuildOptions, build
-
-    root = tmp_path_factory.mktemp("jsonld") / "site"
-    root.mkdir()
-    (root / "site.yaml").write_text("title: Test reThink\nbase_url: https://example.org/\n", encoding="utf-8")
-    for rel, body in EVENT_FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
-    build(BuildOptions(project=root, output=root / "output", now=NOW, jobs=1, search=False))
-    return root / "output"
 
 
 def event_data(page: Path) -> dict:
@@ -43,8 +23,8 @@ def event_data(page: Path) -> dict:
     return events[0]
 
 
-def page_of(built: Path, slug: str) -> Path:
-    return built / "events" / slug / "index.html"
+def page_of(output: Path, slug: str) -> Path:
+    return output / "events" / slug / "index.html"
 
 
 def utc(text: str) -> str:
@@ -54,8 +34,8 @@ def utc(text: str) -> str:
 
 
 @pytest.mark.parametrize("slug", sorted(EXPECTED_UTC))
-def test_every_event_page_has_event_data_with_the_right_times(built, slug):
-    data = event_data(page_of(built, slug))
+def test_every_event_page_has_event_data_with_the_right_times(event_site, slug):
+    data = event_data(page_of(event_site, slug))
     start, end = EXPECTED_UTC[slug]
     assert data["@context"].rstrip("/") in ("https://schema.org", "http://schema.org")
     assert data["url"] == f"https://example.org/events/{slug}/"
@@ -69,15 +49,15 @@ def test_every_event_page_has_event_data_with_the_right_times(built, slug):
     assert data["description"]
 
 
-def test_times_carry_the_offset_of_the_events_own_zone(built):
-    change = event_data(page_of(built, "2014-10-25-clock-change"))
+def test_times_carry_the_offset_of_the_events_own_zone(event_site):
+    change = event_data(page_of(event_site, "2014-10-25-clock-change"))
     assert change["startDate"] == "2014-10-25T22:00:00+01:00"
     assert change["endDate"] == "2014-10-26T03:00:00+00:00"
-    assert event_data(page_of(built, "2014-12-01-new-york"))["startDate"] == "2014-12-01T18:00:00-05:00"
+    assert event_data(page_of(event_site, "2014-12-01-new-york"))["startDate"] == "2014-12-01T18:00:00-05:00"
 
 
-def test_place_people_and_offers(built):
-    data = event_data(page_of(built, "2014-11-03-conference"))
+def test_place_people_and_offers(event_site):
+    data = event_data(page_of(event_site, "2014-11-03-conference"))
     assert data["location"]["@type"] == "Place"
     assert data["location"]["name"] == "Conference Centre"
     assert data["location"]["address"]["@type"] == "PostalAddress"
@@ -89,22 +69,22 @@ def test_place_people_and_offers(built):
     assert data["performer"][0]["jobTitle"] == "Director"
     assert data["offers"]["url"] == "https://tickets.example.com/conference"
     assert (data["offers"]["price"], data["offers"]["priceCurrency"]) == ("25", "GBP")
-    workshop = event_data(page_of(built, "2014-08-14-summer-workshop"))
+    workshop = event_data(page_of(event_site, "2014-08-14-summer-workshop"))
     assert workshop["location"]["address"] == {"@type": "PostalAddress", "streetAddress": "1 Market Street",
                                                "addressLocality": "Manchester", "postalCode": "M1 1AA"}
 
 
-def test_online_and_cancelled_events(built):
-    online = event_data(page_of(built, "2014-11-20-no-end"))
+def test_online_and_cancelled_events(event_site):
+    online = event_data(page_of(event_site, "2014-11-20-no-end"))
     assert online["location"] == {"@type": "VirtualLocation", "url": "https://meet.example.com/room"}
     assert online["eventAttendanceMode"] == SCHEMA + "OnlineEventAttendanceMode"
     assert online["offers"]["price"] == "0"
-    assert event_data(page_of(built, "2014-10-30-cancelled"))["eventStatus"] == SCHEMA + "EventCancelled"
-    assert event_data(page_of(built, "2014-08-14-summer-workshop"))["eventStatus"] == SCHEMA + "EventScheduled"
+    assert event_data(page_of(event_site, "2014-10-30-cancelled"))["eventStatus"] == SCHEMA + "EventCancelled"
+    assert event_data(page_of(event_site, "2014-08-14-summer-workshop"))["eventStatus"] == SCHEMA + "EventScheduled"
 
 
-def test_content_cannot_break_out_of_the_script(built):
-    page = page_of(built, "2014-11-20-no-end")
+def test_content_cannot_break_out_of_the_script(event_site):
+    page = page_of(event_site, "2014-11-20-no-end")
     assert event_data(page)["name"] == SCRIPT_TITLE
     doc = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
     scripts = [s for s in doc.iter("script") if s.get("type") == "application/ld+json"]
@@ -126,33 +106,33 @@ def add_links(page: Path) -> dict[str, dict]:
     return found
 
 
-def test_add_to_calendar_links_for_timed_events(built):
-    links = add_links(page_of(built, "2014-10-25-clock-change"))
+def test_add_to_calendar_links_for_timed_events(event_site):
+    links = add_links(page_of(event_site, "2014-10-25-clock-change"))
     assert links["ics"] == "/events/2014-10-25-clock-change/event.ics"
     assert links["google"]["dates"] == ["20141025T210000Z/20141026T030000Z"]
     assert links["google"]["text"][0].startswith("Réunion über")
     assert links["google"]["location"] == ["Night Café, Leeds"]
     assert (links["outlook"]["startdt"], links["outlook"]["enddt"]) == (["2014-10-25T21:00:00Z"],
                                                                           ["2014-10-26T03:00:00Z"])
-    no_end = add_links(page_of(built, "2014-11-20-no-end"))  # one hour when there is no end
+    no_end = add_links(page_of(event_site, "2014-11-20-no-end"))  # one hour when there is no end
     assert no_end["google"]["dates"] == ["20141120T183000Z/20141120T193000Z"]
     assert no_end["google"]["text"] == [SCRIPT_TITLE]
     assert (no_end["outlook"]["startdt"], no_end["outlook"]["enddt"]) == (["2014-11-20T18:30:00Z"],
                                                                           ["2014-11-20T19:30:00Z"])
-    new_york = add_links(page_of(built, "2014-12-01-new-york"))
+    new_york = add_links(page_of(event_site, "2014-12-01-new-york"))
     assert new_york["google"]["dates"] == ["20141201T230000Z/20141202T010000Z"]
 
 
-def test_add_to_calendar_links_for_all_day_events(built):
-    links = add_links(page_of(built, "2014-11-03-conference"))
+def test_add_to_calendar_links_for_all_day_events(event_site):
+    links = add_links(page_of(event_site, "2014-11-03-conference"))
     assert links["google"]["dates"] == ["20141103/20141106"]
     assert links["outlook"]["allday"] == ["true"]
     assert (links["outlook"]["startdt"], links["outlook"]["enddt"]) == (["2014-11-03"], ["2014-11-06"])
 
 
-def test_event_pages_show_zone_abbreviations(built):
+def test_event_pages_show_zone_abbreviations(event_site):
     def words(slug):
-        doc = html5lib.parse(page_of(built, slug).read_bytes(), namespaceHTMLElements=False)
+        doc = html5lib.parse(page_of(event_site, slug).read_bytes(), namespaceHTMLElements=False)
         return " ".join("".join(doc.find(".//main").itertext()).split())
     assert "22:00 BST to Sunday 26 October 2014, 03:00 GMT" in words("2014-10-25-clock-change")
     new_york = words("2014-12-01-new-york")

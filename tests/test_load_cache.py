@@ -20,12 +20,7 @@ from reThink_site.incremental import contentcache
 from reThink_site.incremental.contentcache import MODELS_FILE
 from reThink_site.incremental.fingerprints import Freshness, code_fingerprint
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "bench"))
-from corpus import generate  # noqa: E402
-from test_incremental import damage_cache  # noqa: E402
-
-NOW = "2015-03-10T12:00"
+from tests.helpers import PINNED_NOW, REPO, damage_cache, generate
 
 MIXED_FILES = {
     "content/people.yaml": """
@@ -260,7 +255,7 @@ class Planted:
 def test_a_corrupt_cache_is_discarded_with_a_warning_and_the_build_succeeds(copy_real_site: Path, tmp_path: Path,
                                                                           damage: str) -> None:
     root = copy_real_site
-    options = dict(now=NOW, jobs=1, search=False)
+    options = dict(now=PINNED_NOW, jobs=1, search=False)
     build(BuildOptions(project=root, output=root / "output", **options))
     marker = tmp_path / "ran"
     damage_cache(root / CACHE_DIR / MODELS_FILE, damage, "entries", {
@@ -281,7 +276,7 @@ def test_a_corrupt_cache_is_discarded_with_a_warning_and_the_build_succeeds(copy
 def test_no_cache_neither_reads_nor_writes_the_content_cache(make_site, tmp_path: Path) -> None:
     valid = {k: v for k, v in MIXED_FILES.items() if not any(w in k for w in ("bad", "typo", "latin1"))}
     root = make_site(valid)
-    build(BuildOptions(project=root, output=tmp_path / "out", now=NOW, jobs=1, search=False, cache=False))
+    build(BuildOptions(project=root, output=tmp_path / "out", now=PINNED_NOW, jobs=1, search=False, cache=False))
     assert not (root / CACHE_DIR / MODELS_FILE).exists()
     with_cache_folder(root)
     (root / CACHE_DIR / MODELS_FILE).write_bytes(b"garbage")

@@ -13,8 +13,9 @@ import yaml
 
 from reThink_site.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2015-06-01T12:00"
+from tests.helpers import REPO
+
+NEW_NOW = "2015-06-01T12:00"  # after the 2015-05-14 dates the new files get: what they make is published
 
 
 def front(path: Path) -> dict:
@@ -43,7 +44,7 @@ def test_new_creates_a_named_file_that_builds(runner, make_site, build_site_at, 
     assert meta["slug"] == expected_slug
     text = (site / expected_path).read_text(encoding="utf-8")
     assert text.count("#") >= 5  # the fields are explained in comments
-    build_site_at(site, now=PINNED_NOW)
+    build_site_at(site, now=NEW_NOW)
     url_folder = {"event": "events/", "summary": "summaries/", "insight": "insights/", "newsletter": "newsletter/",
                   "page": ""}[kind]
     page = site / "output" / url_folder / expected_slug / "index.html"
@@ -68,7 +69,7 @@ def test_renaming_the_file_keeps_the_url(runner, make_site, build_site_at):
     path = site / runner.invoke(main, ["new", "event", "Briefing", "--site", str(site),
                                        "--date", "2015-05-14 10:00"]).output.strip()
     path.rename(path.with_name("2015-05-21-moved-briefing.md"))
-    build_site_at(site, now=PINNED_NOW)
+    build_site_at(site, now=NEW_NOW)
     assert (site / "output/events/2015-05-14-briefing/index.html").is_file()
     assert not (site / "output/events/2015-05-21-moved-briefing").exists()
 

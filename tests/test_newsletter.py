@@ -10,8 +10,10 @@ from pathlib import Path
 
 import html5lib
 import lxml.html
+import pytest
 
 from reThink_site.cli import main
+from tests.helpers import PINNED_NOW, REPO
 
 SITE_YAML = """\
 title: Test reThink
@@ -73,10 +75,12 @@ FILES = {
 }
 
 
-def built(make_site, build_site_at, tmp_path):
+@pytest.fixture
+def newsletter_site(make_site, build_site_at, tmp_path) -> tuple[Path, Path]:
+    """FILES built at the pinned now: the site's folder and its output folder."""
     root = make_site(FILES, SITE_YAML)
     out = tmp_path / "out"
-    build_site_at(root, out, now="2015-03-10T12:00")
+    build_site_at(root, out, now=PINNED_NOW)
     return root, out
 
 
@@ -87,8 +91,8 @@ def section_titles(html_bytes, heading_id):
     return [a.text_content().strip() for a in section[0].xpath(".//h3//a")]
 
 
-def test_sections_hold_the_contract_windows_with_boundary_days(make_site, build_site_at, tmp_path):
-    _, out = built(make_site, build_site_at, tmp_path)
+def test_sections_hold_the_contract_windows_with_boundary_days(newsletter_site):
+    _, out = newsletter_site
     feb = (out / "newsletter/2015-02-02-february/index.html").read_bytes()
     assert section_titles(feb, "issue-featured") == ["Featured piece", "Last day"]
     assert section_titles(feb, "issue-coming-up") == ["Issue day"]  # Last day is featured: shown once
@@ -98,15 +102,15 @@ def test_sections_hold_the_contract_windows_with_boundary_days(make_site, build_
     assert section_titles(jan, "issue-coming-up") == []
 
 
-def test_issue_list_is_newest_first(make_site, build_site_at, tmp_path):
-    _, out = built(make_site, build_site_at, tmp_path)
+def test_issue_list_is_newest_first(newsletter_site):
+    _, out = newsletter_site
     doc = lxml.html.fromstring((out / "newsletter/index.html").read_bytes())
     links = [a.get("href") for a in doc.xpath("//main//a") if "/newsletter/2015" in (a.get("href") or "")]
     assert links == ["/sub/newsletter/2015-02-02-february/", "/sub/newsletter/2015-01-05-january/"]
 
 
-def test_email_html_is_inert_inlined_and_absolute(make_site, build_site_at, tmp_path):
-    _, out = built(make_site, build_site_at, tmp_path)
+def test_email_html_is_inert_inlined_and_absolute(newsletter_site):
+    _, out = newsletter_site
     raw = (out / "newsletter/2015-02-02-february/email.html").read_bytes()
     doc = lxml.html.fromstring(raw)
     assert not doc.xpath("//style | //link | //script | //iframe | //form | //object | //embed")
@@ -132,8 +136,8 @@ def test_email_html_is_inert_inlined_and_absolute(make_site, build_site_at, tmp_
     assert "https://example.org/signup" in [a.get("href") for a in doc.iter("a")]
 
 
-def test_email_text_wraps_at_72_and_lists_full_urls(make_site, build_site_at, tmp_path):
-    _, out = built(make_site, build_site_at, tmp_path)
+def test_email_text_wraps_at_72_and_lists_full_urls(newsletter_site):
+    _, out = newsletter_site
     text = (out / "newsletter/2015-02-02-february/email.txt").read_text("utf-8")
     for line in text.splitlines():
         assert len(line) <= 72 or re.fullmatch(r"\s*(https?://|mailto:)\S+", line), line
@@ -151,11 +155,11 @@ def test_email_text_wraps_at_72_and_lists_full_urls(make_site, build_site_at, tm
     assert "https://example.org/signup" in text
 
 
-def test_cli_prints_the_email_renderings(make_site, build_site_at, tmp_path, runner):
-    root, out = built(make_site, build_site_at, tmp_path)
+def test_cli_prints_the_email_renderings(newsletter_site, runner):
+    root, out = newsletter_site
     for fmt, name in (("html", "email.html"), ("text", "email.txt")):
         result = runner.invoke(main, ["newsletter", "2015-02-02-february", "--format", fmt, "--site", str(root),
-                                      "--now", "2015-03-10T12:00"])
+                                      "--now", PINNED_NOW])
         assert result.exit_code == 0, result.output
         assert result.output == (out / "newsletter/2015-02-02-february" / name).read_text("utf-8")
     missing = runner.invoke(main, ["newsletter", "no-such-issue", "--site", str(root)])
@@ -163,10 +167,10 @@ def test_cli_prints_the_email_renderings(make_site, build_site_at, tmp_path, run
     assert "no-such-issue" in missing.output
 
 
-def test_newsletter_feed_has_one_entry_per_issue(make_site, build_site_at, tmp_path):
+def test_newsletter_feed_has_one_entry_per_issue(newsletter_site):
     import feedparser
 
-    _, out = built(make_site, build_site_at, tmp_path)
+    _, out = newsletter_site
     parsed = feedparser.parse((out / "newsletter/feed.xml").read_bytes())
     assert parsed.bozo == 0
     assert [e.title for e in parsed.entries] == ["February issue", "January issue"]
@@ -180,8 +184,8 @@ def test_real_issue_features_the_sefton_event(real_site):
     assert all(len(line) <= 72 or re.fullmatch(r"\s*(https?://|mailto:)\S+", line) for line in text.splitlines())
 
 
-def test_email_html_declares_its_charset_and_viewport(make_site, build_site_at, tmp_path):
-    _, out = built(make_site, build_site_at, tmp_path)
+def test_email_html_declares_its_charset_and_viewport(newsletter_site):
+    _, out = newsletter_site
     raw = (out / "newsletter/2015-02-02-february/email.html").read_bytes()
     doc = html5lib.parse(raw, treebuilder="etree", namespaceHTMLElements=False)
     head = doc.find("head")
@@ -202,8 +206,8 @@ def email_html_sections(raw):
     return found
 
 
-def test_featured_items_are_not_repeated_in_the_email_html(make_site, build_site_at, tmp_path):
-    _, out = built(make_site, build_site_at, tmp_path)
+def test_featured_items_are_not_repeated_in_the_email_html(newsletter_site):
+    _, out = newsletter_site
     sections = email_html_sections((out / "newsletter/2015-02-02-february/email.html").read_bytes())
     assert sections["Featured"] == ["Featured piece", "Last day"]
     assert sections["Coming up"] == ["Issue day"]
@@ -231,16 +235,16 @@ def test_email_text_ends_in_exactly_one_newline(make_site, build_site_at, tmp_pa
     site_yaml = SITE_YAML.replace('footer: "Unsubscribe: *|UNSUB|*"', 'footer: "Unsubscribe: *|UNSUB|*\\n   "')
     assert site_yaml != SITE_YAML
     root = make_site(FILES, site_yaml)
-    build_site_at(root, tmp_path / "out", now="2015-03-10T12:00")
+    build_site_at(root, tmp_path / "out", now=PINNED_NOW)
     for issue in ("2015-02-02-february", "2015-01-05-january"):
         data = (tmp_path / "out/newsletter" / issue / "email.txt").read_bytes()
         assert data.endswith(b"*|UNSUB|*\n"), data[-40:]
 
 
-def test_newsletter_command_as_a_real_process(make_site, build_site_at, tmp_path):
-    root, out = built(make_site, build_site_at, tmp_path)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    command = [sys.executable, "-m", "reThink_site", "newsletter", "--site", str(root), "--now", "2015-03-10T12:00"]
+def test_newsletter_command_as_a_real_process(newsletter_site):
+    root, out = newsletter_site
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "reThink_site", "newsletter", "--site", str(root), "--now", PINNED_NOW]
     done = subprocess.run([*command, "2015-02-02-february", "--format", "text"], env=env, capture_output=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr

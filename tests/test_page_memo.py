@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reThink_site.render import pages
-from test_incremental import assert_clean, edit_body, run, site  # noqa: F401 (site is the shared fixture)
+from tests.helpers import assert_clean, edit_body, run
 
 EVENT = "content/events/2015-02-27-sefton-delivering-with-communities.md"
 SUMMARY_PAGE = "summaries/delivering-with-communities-sefton/index.html"

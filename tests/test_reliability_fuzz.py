@@ -25,10 +25,8 @@ from reThink_site.content.frontmatter import FrontMatterError, parse
 from reThink_site.content.loader import read_item
 from reThink_site.content.models import KINDS
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = int(os.environ.get("RETHINK_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                suppress_health_check=list(HealthCheck))
+from tests.helpers import FUZZ, PINNED_NOW, REPO, markdown_bodies
+
 SITE_YAML = "title: Fuzz\nbase_url: https://example.org/\n"
 CONTEXT = {"tz": load_config(REPO / "site.yaml").tz, "people": {}, "lines": {}}
 
@@ -75,13 +73,6 @@ def front_matter_text(draw) -> str:
     if draw(st.integers(0, 9)) == 0:
         text += BOMB + "title: *m\n"
     return text
-
-
-MARKDOWN_PIECES = ["<script>alert(1)</script>", "[x](javascript:alert(1))", "![](../../../etc/passwd)",
-                   "[a](../pages/nothing.md)", "<img src=x onerror=alert(1)>", "{: onclick=\"alert(1)\" }",
-                   "```\n", "[^1]", "\n[^1]: note\n", "| a | b |\n|---|---|\n", "<div>\n", "&#x6a;"]
-markdown_bodies = st.lists(st.text(alphabet="#*_[]()!<>`~|-:=\"'&/\\\n \tabcxyz1\u00e9\u202e\U0001f600", max_size=20)
-                           | st.sampled_from(MARKDOWN_PIECES), max_size=15).map("".join)
 
 
 REQUIRED = {"start": "2014-06-20 10:00", "date": "2014-06-01"}  # enough for every kind to be valid
@@ -158,7 +149,7 @@ def test_whole_build_succeeds_or_reports(files, site_extra):
                 continue
         output = Path(tmp) / "out"
         try:
-            report = build(BuildOptions(project=root, output=output, now="2015-03-10T12:00", jobs=1, search=False))
+            report = build(BuildOptions(project=root, output=output, now=PINNED_NOW, jobs=1, search=False))
         except ContentErrors as err:
             assert err.problems and all(p.path and p.line >= 1 and p.message for p in err.problems)
             assert not output.exists(), "a failed build must not publish anything"
@@ -192,7 +183,7 @@ def test_cli_reports_broken_site_without_traceback(name, tmp_path):
     path.write_bytes(raw if isinstance(raw, bytes) else raw.encode("utf-8"))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "reThink_site", "build", "--site", str(root), "--now",
-                           "2015-03-10T12:00", "--output", str(tmp_path / "out")],
+                           PINNED_NOW, "--output", str(tmp_path / "out")],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr

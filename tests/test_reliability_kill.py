@@ -14,21 +14,15 @@ import time
 from pathlib import Path
 
 from reThink_site.build import BuildOptions, build
+from tests.helpers import PINNED_NOW, REPO, tree
 
-REPO = Path(__file__).resolve().parent.parent
-NOW = "2015-03-10T12:00"
 KILLS = int(os.environ.get("RETHINK_KILLS", "15"))
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root with its bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def build_command(site: Path, output: Path) -> list[str]:
     return [sys.executable, "-m", "reThink_site", "build", "--site", str(site), "--output", str(output),
-            "--now", NOW, "--jobs", "1", "--no-search", "--quiet"]
+            "--now", PINNED_NOW, "--jobs", "1", "--no-search", "--quiet"]
 
 
 def set_version(site: Path, version: int) -> None:
@@ -52,7 +46,7 @@ def test_killed_builds_never_break_the_published_site(copy_real_site, tmp_path):
     for version in (1, 2):
         set_version(site, version)
         reference = tmp_path / f"reference-{version}"
-        build(BuildOptions(project=site, output=reference, now=NOW, jobs=1, search=False))
+        build(BuildOptions(project=site, output=reference, now=PINNED_NOW, jobs=1, search=False))
         known[version] = tree(reference)
     assert known[1] != known[2]
 

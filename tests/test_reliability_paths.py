@@ -10,12 +10,9 @@ from reThink_site.core.errors import ContentErrors, SiteError, UsageError
 from reThink_site.core.outputs import OutputFile
 from reThink_site.publish import swap, writer
 from reThink_site.core.urls import slugify
+from tests.helpers import tree
 
 EVENT = "---\ntitle: Event\nstart: 2014-01-01 10:00\n{extra}\n---\nHello.\n"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("where", ["project", "parent", "grandparent", "root", "home", "content", "content/events",

@@ -9,7 +9,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, tree
+
 EPOCH = str(int(datetime(2015, 3, 10, 12, 0, tzinfo=timezone.utc).timestamp()))
 
 
@@ -22,10 +23,6 @@ def copy_in_order(source: Path, dest: Path, reverse: bool) -> None:
         shutil.copyfile(path, target)
         stamp = 1_000_000_000 + (index * 7919 if reverse else index)
         os.utime(target, (stamp, stamp))
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def build_with_epoch(site: Path, output: Path, tz: str) -> None:

@@ -9,8 +9,9 @@ import html5lib
 import pytest
 
 from reThink_site.cli import main
+from tests.helpers import tree
 
-NOW = "2014-03-01T12:00"
+NOW = "2014-03-01T12:00"  # the day before the first scheduled piece
 
 SITE = {
     "content/insights/2014-02-01-already-out.md": """\
@@ -57,10 +58,6 @@ HIDDEN = {"scheduled-piece": b"zanzibar", "later-summary": b"marmalade", "2014-0
           "draft-page": b"wombat"}
 
 
-def all_files(output: Path) -> dict[str, bytes]:
-    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
-
-
 def mentions(files: dict[str, bytes], slug: str, word: bytes) -> list[str]:
     return sorted(name for name, data in files.items() if slug.encode() in data or word in data.lower()
                   or slug in name)
@@ -73,7 +70,7 @@ def site(make_site):
 
 def test_future_and_draft_content_is_absent_everywhere(site, build_site_at):
     build_site_at(site, now=NOW)
-    files = all_files(site / "output")
+    files = tree(site / "output")
     for slug, word in HIDDEN.items():
         assert mentions(files, slug, word) == [], slug
     control = mentions(files, "already-out", b"quokka")
@@ -89,10 +86,10 @@ def test_future_and_draft_content_is_absent_everywhere(site, build_site_at):
 
 def test_future_flag_publishes_them_in_the_same_places(site, build_site_at):
     build_site_at(site, now=NOW)
-    before = all_files(site / "output")
+    before = tree(site / "output")
     control = set(mentions(before, "already-out", b"quokka")) - {"insights/already-out/index.html"}
     build_site_at(site, now=NOW, future=True)
-    after = all_files(site / "output")
+    after = tree(site / "output")
     scheduled = set(mentions(after, "scheduled-piece", b"zanzibar"))
     assert "insights/scheduled-piece/index.html" in scheduled
     assert control - {p for p in control if p.startswith("people/")} <= scheduled

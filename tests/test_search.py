@@ -9,7 +9,7 @@ import html5lib
 
 from reThink_site.build import BuildOptions, build
 from reThink_site.cli import main
-from tests.conftest import PINNED_NOW, REPO
+from tests.helpers import PINNED_NOW, REPO
 
 
 def index_entry(root: Path) -> dict:

@@ -17,8 +17,9 @@ import pytest
 
 from reThink_site.commands.server import ServeState, is_loopback, resolve_site_path
 
-REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2014-03-01T12:00"
+from tests.helpers import REPO
+
+SERVE_NOW = "2014-03-01T12:00"  # as in the browser tests: some of the real site's events upcoming, some past
 PREFIX = "/local-rethink"
 ABOUT = "content/pages/about.md"
 
@@ -61,7 +62,7 @@ def served(copy_real_site):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-m", "reThink_site", "serve", "--site", str(copy_real_site),
-                                "--port", str(port), "--now", PINNED_NOW], env=env,
+                                "--port", str(port), "--now", SERVE_NOW], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_until(lambda: process.poll() is None and get(port, PREFIX + "/")[0] == 200)
@@ -188,7 +189,7 @@ def test_ctrl_c_stops_serve_started_with_sigint_ignored(copy_real_site):
     """A script's background job starts with SIGINT ignored; `serve` still stops on it, as it says."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "reThink_site", "serve", "--site", str(copy_real_site),
-                                "--port", str(port), "--now", PINNED_NOW], env={**os.environ, "PYTHONPATH": str(REPO)},
+                                "--port", str(port), "--now", SERVE_NOW], env={**os.environ, "PYTHONPATH": str(REPO)},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
@@ -213,7 +214,7 @@ def test_warns_when_bound_beyond_loopback(copy_real_site, runner, monkeypatch):
 
     monkeypatch.setattr(serve, "make_server", fake_server)
     with pytest.raises(Exception) as caught:
-        serve.serve(BuildOptions(project=copy_real_site, now=PINNED_NOW, search=False), "0.0.0.0", 1, said.append)
+        serve.serve(BuildOptions(project=copy_real_site, now=SERVE_NOW, search=False), "0.0.0.0", 1, said.append)
     assert "another --port" in str(caught.value)
     assert any("Warning: serving on 0.0.0.0" in line for line in said)
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
@@ -228,7 +229,7 @@ def test_port_in_use_is_a_usage_error(copy_real_site, runner):
         sock.listen(1)
         port = sock.getsockname()[1]
         result = runner.invoke(main, ["serve", "--site", str(copy_real_site), "--port", str(port),
-                                      "--now", PINNED_NOW])
+                                      "--now", SERVE_NOW])
     assert result.exit_code == 2
     assert "cannot listen" in result.output
 

@@ -14,8 +14,7 @@ from reThink_site.publish import writer
 from reThink_site.incremental.cachedir import CACHE_DIR
 from reThink_site.incremental.treestate import SPARE_DIR
 
-from test_incremental import EXTRA, EXTRA_TEXT, assert_clean, edit_body, edit_title, run
-from test_reused_tree import UNRELATED
+from tests.helpers import EXTRA, EXTRA_TEXT, UNRELATED, assert_clean, edit_body, edit_title, run
 
 
 @pytest.fixture

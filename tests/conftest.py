@@ -12,8 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from reThink_site.build import BuildOptions, build
-from tests.helpers import (EVENT_FILES, EVENT_SITE_NOW, EXTRA, EXTRA_TEXT, MINIMAL_SITE_YAML, PINNED_NOW, REPO, run,
-                           write_site)
+from tests.helpers import EXTRA, EXTRA_TEXT, MINIMAL_SITE_YAML, PINNED_NOW, REPO, run, write_site
 
 
 def pytest_addoption(parser):
@@ -70,26 +69,6 @@ def site(copy_real_site: Path) -> Path:
     (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
     run(copy_real_site, copy_real_site / "output")
     return copy_real_site
-
-
-@pytest.fixture(scope="session")
-def event_site(tmp_path_factory) -> Path:
-    """The event site (helpers.EVENT_FILES) built once at EVENT_SITE_NOW: its output folder, for reading only."""
-    root = write_site(tmp_path_factory.mktemp("events") / "site", EVENT_FILES)
-    build(BuildOptions(project=root, output=root / "output", now=EVENT_SITE_NOW, jobs=1, search=False))
-    return root / "output"
-
-
-@pytest.fixture
-def build_event_site(make_site, build_site_at):
-    """Build the event site at another now; its output folder."""
-
-    def _build(now: str = EVENT_SITE_NOW) -> Path:
-        root = make_site(EVENT_FILES)
-        build_site_at(root, now=now)
-        return root / "output"
-
-    return _build
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A small fixture site's output, compared byte for byte with tests/golden/basic/.
 
-Refresh after an intended output change with: ./dev test tests/test_golden.py --update-golden
+Refresh after an intended output change with: ./dev test tests/build/test_golden.py --update-golden
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A build killed at any moment leaves the previous output complete; the next build cleans up by itself.
 
-CI kills 15 builds. For a longer local run:  RETHINK_KILLS=200 pytest tests/test_reliability_kill.py -s
+CI kills 15 builds. For a longer local run:  RETHINK_KILLS=200 pytest tests/build/test_reliability_kill.py -s
 """
 
 from __future__ import annotations

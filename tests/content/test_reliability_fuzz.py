@@ -1,7 +1,7 @@
 """Random front matter, Markdown and bytes: a build succeeds or reports a file and a message, nothing else.
 
 CI runs a modest, fixed-seed number of examples. For a longer local run:
-    RETHINK_FUZZ_EXAMPLES=2000 pytest tests/test_reliability_fuzz.py
+    RETHINK_FUZZ_EXAMPLES=2000 pytest tests/content/test_reliability_fuzz.py
 """
 
 from __future__ import annotations

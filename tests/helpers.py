@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import textwrap
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings, strategies as st
 
@@ -23,6 +24,7 @@ from reThink_site.render.templates import default_theme
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 PINNED_NOW = "2015-03-10T12:00"  # after the last event and post of the real site: everything published
+LONDON = ZoneInfo("Europe/London")  # the default site zone
 
 MINIMAL_SITE_YAML = """\
 title: Test reThink

@@ -1,18 +1,15 @@
-"""Unit rules of the contract: slugs, URLs, typos, time parsing, upcoming/past."""
+"""Unit rules of the contract: slugs, URLs, typos, time parsing (upcoming/past: tests/content/test_eventtime.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from reThink_site.content import eventtime
 from reThink_site.core import timeparse, urls
 from reThink_site.content.models import Event
 from reThink_site.core.typos import likely_meant
-
-LONDON = ZoneInfo("Europe/London")
+from tests.helpers import LONDON
 
 
 @pytest.mark.parametrize("kind, stem, slug", [
@@ -75,30 +72,3 @@ def test_now_prefers_option_then_epoch():
     assert timeparse.resolve_now(None, {"SOURCE_DATE_EPOCH": "0"}, LONDON) == datetime(1970, 1, 1, tzinfo=timezone.utc)
     with pytest.raises(ValueError):
         timeparse.resolve_now(None, {"SOURCE_DATE_EPOCH": "yesterday"}, LONDON)
-
-
-def event(**fields) -> Event:
-    data = {"source_path": "content/events/x.md", "slug": "x", "title": "x", **fields}
-    return Event.model_validate(data, context={"tz": LONDON, "people": {}, "lines": {}})
-
-
-@pytest.mark.parametrize("fields, now, upcoming", [
-    ({"start": "2014-06-20"}, "2014-06-20 23:59", True),              # all day: until the end of the day
-    ({"start": "2014-06-20"}, "2014-06-21 00:00", False),
-    ({"start": "2014-06-20", "end": "2014-06-22"}, "2014-06-22 12:00", True),  # end is inclusive
-    ({"start": "2014-06-20 10:00"}, "2014-06-20 10:00", False),       # no end: until its start
-    ({"start": "2014-06-20 10:00", "end": "2014-06-20 12:00"}, "2014-06-20 11:59", True),
-])
-def test_upcoming_until_the_contracts_end(fields, now, upcoming):
-    assert eventtime.is_upcoming(event(**fields), timeparse.parse_datetime(now, LONDON), LONDON) is upcoming
-
-
-def test_event_in_its_own_zone_is_described_with_its_abbreviation():
-    call = event(start="2014-11-10 09:00", timezone="America/New_York")
-    assert "09:00 EST" in eventtime.describe(call, LONDON)
-    assert "14:00 GMT" in eventtime.describe_in_site_zone(call, LONDON)
-
-
-def test_multi_day_timed_event_covers_each_day_in_site_zone():
-    late = event(start="2014-10-25 22:00", end="2014-10-26 03:00")
-    assert eventtime.days_covered(late, LONDON) == [date(2014, 10, 25), date(2014, 10, 26)]

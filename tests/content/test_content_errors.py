@@ -28,9 +28,10 @@ def errors_for(make_site, build_site_at, files, **kwargs):
 
 
 def only(problems, **expected):
-    """The single problem matching the expected attributes."""
+    """The single problem matching the expected attributes: none, or more than one, fails."""
     found = [p for p in problems if all(getattr(p, k) == v for k, v in expected.items())]
-    assert found, f"no problem matching {expected} in {[p.format() for p in problems]}"
+    assert len(found) == 1, (f"{len(found)} problems match {expected}, expected exactly one; "
+                             f"all problems: {[p.format() for p in problems]}")
     return found[0]
 
 

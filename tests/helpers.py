@@ -16,9 +16,11 @@ import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, settings, strategies as st
 
 from reThink_site.build import BuildOptions, build
+from reThink_site.incremental import sparetree
 from reThink_site.render.templates import default_theme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,12 +88,40 @@ def run(root: Path, output: Path, cache: bool = True, jobs: int = 1, now: str = 
     return build(BuildOptions(project=root, output=output, now=now, jobs=jobs, cache=cache, search=False))
 
 
-def assert_clean(site: Path, tmp_path: Path, label: str, now: str = PINNED_NOW) -> None:
-    """The published site equals a from-scratch build of the same content."""
+def copy_sources(site: Path, dest: Path) -> Path:
+    """Copy a site's sources to dest: everything but its output/, its .rethink-cache/ and build leftovers."""
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) != site:
+            return []
+        return [name for name in names if name == "output" or name.startswith(".rethink-")]
+
+    shutil.copytree(site, dest, ignore=ignore)
+    return dest
+
+
+def assert_clean(site: Path, tmp_path: Path, label: str, now: str = PINNED_NOW) -> dict[str, bytes]:
+    """The published site equals, byte for byte, both a fresh cached build and a --no-cache build of its content.
+
+    The fresh cached build copies the sources (no output/, no .rethink-cache/) to a new folder and builds them
+    there with the cache on, so it starts from an empty cache; the --no-cache build (BuildOptions(cache=False))
+    reads and writes no cache at all. Returns the --no-cache build's files.
+    """
+    published = tree(site / "output")
+    fresh = tmp_path / f"fresh-{label}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    copy_sources(site, fresh)
+    with pytest.MonkeyPatch.context() as patch:
+        # the fresh folder is thrown away: no spare tree is cloned ahead for it (a test may have lowered
+        # sparetree.CLONE_AHEAD_FILES or replaced sparetree.clone for its own builds)
+        patch.setattr(sparetree, "start", lambda *args: None)
+        run(fresh, fresh / "output", now=now)
     clean = tmp_path / f"clean-{label}"
     shutil.rmtree(clean, ignore_errors=True)
     run(site, clean, cache=False, now=now)
-    assert tree(site / "output") == tree(clean), f"after {label} the output differs from a clean build"
+    cold, no_cache = tree(fresh / "output"), tree(clean)
+    assert published == cold, f"after {label} the output differs from a fresh cached build"
+    assert published == no_cache, f"after {label} the output differs from a clean --no-cache build"
+    return no_cache
 
 
 def edit_body(root: Path) -> None:

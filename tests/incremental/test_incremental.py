@@ -25,8 +25,7 @@ def test_incremental_build_after_a_change_equals_a_clean_build(site: Path, tmp_p
     assert not report.unchanged, f"the {kind} change was not noticed"
     incremental = tree(site / "output")
     assert incremental != before, f"the {kind} change did not reach the output"
-    run(site, tmp_path / "clean", cache=False)
-    assert incremental == tree(tmp_path / "clean")
+    assert assert_clean(site, tmp_path, kind) == incremental
 
 
 def test_unchanged_rebuild_stops_early_and_keeps_the_output(site: Path) -> None:
@@ -53,8 +52,7 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(site: Path, tmp_path: Path,
     })
     report = run(site, site / "output")
     assert any(CACHE_DIR in w.path and "discarded" in w.message for w in report.warnings)
-    run(site, tmp_path / "clean", cache=False)
-    assert tree(site / "output") == tree(tmp_path / "clean")
+    assert_clean(site, tmp_path, damage)
     assert not any("discarded" in w.message for w in run(site, tmp_path / "again").warnings)
 
 

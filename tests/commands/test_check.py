@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.commands.report import escape_data, escape_property, github_annotation
 from reThink_site.cli import main
+from reThink_site.commands.report import escape_data, escape_property, github_annotation
 from reThink_site.core.errors import Problem
-
 from tests.helpers import REPO
 
 CHECK_NOW = "2014-03-01T12:00"  # before the 2014-05-01 insight of the --future case: still scheduled then
@@ -208,7 +207,8 @@ def test_check_as_a_real_subprocess(make_site):
     assert "No problems found" in clean.stdout
 
 
-@pytest.mark.parametrize("flag, front", [("--drafts", "date: 2014-01-01\ndraft: true"), ("--future", "date: 2014-05-01")])
+@pytest.mark.parametrize("flag, front", [("--drafts", "date: 2014-01-01\ndraft: true"),
+                                         ("--future", "date: 2014-05-01")])
 def test_check_accepts_the_build_selection_flags(runner, make_site, flag, front):
     site = make_site({"content/insights/2014-01-01-later.md": f"---\ntitle: Later\n{front}\n---\n[link](#nowhere)\n"})
     plain = run_check(runner, site)

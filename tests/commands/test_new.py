@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from reThink_site.cli import main
-
 from tests.helpers import REPO
 
 NEW_NOW = "2015-06-01T12:00"  # after the 2015-05-14 dates the new files get: what they make is published

@@ -10,13 +10,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import html5lib
 import pytest
 
 from reThink_site.commands.server import ServeState, is_loopback, resolve_site_path
-
 from tests.helpers import REPO
 
 SERVE_NOW = "2014-03-01T12:00"  # as in the browser tests: some of the real site's events upcoming, some past
@@ -206,8 +204,8 @@ def test_ctrl_c_stops_serve_started_with_sigint_ignored(copy_real_site):
 
 def test_warns_when_bound_beyond_loopback(copy_real_site, runner, monkeypatch):
     said: list[str] = []
-    from reThink_site.commands import serve
     from reThink_site.build import BuildOptions
+    from reThink_site.commands import serve
 
     def fake_server(host, port, state):
         raise OSError(98, "Address already in use")

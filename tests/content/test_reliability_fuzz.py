@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import event, given
+from hypothesis import strategies as st
 
 from reThink_site.build import BuildOptions, build
 from reThink_site.content.config import load_config
-from reThink_site.core.errors import ContentErrors, SiteError
 from reThink_site.content.frontmatter import FrontMatterError, parse
 from reThink_site.content.loader import read_item
 from reThink_site.content.models import KINDS
-
+from reThink_site.core.errors import ContentErrors, SiteError
 from tests.helpers import FUZZ, PINNED_NOW, REPO, markdown_bodies
 
 SITE_YAML = "title: Fuzz\nbase_url: https://example.org/\n"
@@ -82,7 +82,8 @@ free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max
 @st.composite
 def valid_front_matter_text(draw) -> str:
     """Front matter every kind accepts, with odd text in the free-text fields: this reaches the templates."""
-    data = {"title": draw(free_text), **REQUIRED, "summary": draw(free_text), "tags": draw(st.lists(free_text, max_size=3)),
+    data = {"title": draw(free_text), **REQUIRED, "summary": draw(free_text),
+            "tags": draw(st.lists(free_text, max_size=3)),
             "price": draw(free_text), "host": draw(free_text), "location": {"name": draw(free_text)},
             "speakers": draw(st.lists(st.fixed_dictionaries({"name": free_text, "role": free_text}), max_size=2))}
     return yaml.safe_dump(data, allow_unicode=True)

@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from reThink_site.core import timeparse, urls
 from reThink_site.content.models import Event
+from reThink_site.core import timeparse, urls
 from reThink_site.core.typos import likely_meant
 from tests.helpers import LONDON
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 import shutil
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from reThink_site.content import eventtime
-from reThink_site.incremental import fastpath
 from reThink_site.content.config import load_config
 from reThink_site.content.loader import load_content
+from reThink_site.core.timeparse import resolve_now
+from reThink_site.incremental import fastpath
 from reThink_site.incremental.pagepool import page_workers
 from reThink_site.render.templates import default_theme
-from reThink_site.core.timeparse import resolve_now
 from tests.helpers import REPO, assert_clean, edit_title, run
 
 

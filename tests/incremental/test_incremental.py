@@ -10,8 +10,20 @@ import pytest
 
 from reThink_site.incremental.bodycache import BODIES_FILE
 from reThink_site.incremental.cachedir import CACHE_DIR
-from tests.helpers import (assert_clean, damage_cache, delete_file, edit_asset, edit_body, edit_site_yaml,
-                           edit_template, edit_title, generate, rename_file, run, tree)
+from tests.helpers import (
+    assert_clean,
+    damage_cache,
+    delete_file,
+    edit_asset,
+    edit_body,
+    edit_site_yaml,
+    edit_template,
+    edit_title,
+    generate,
+    rename_file,
+    run,
+    tree,
+)
 
 CHANGES = {"body": edit_body, "title": edit_title, "template": edit_template, "site.yaml": edit_site_yaml,
            "asset": edit_asset, "deleted file": delete_file, "renamed file": rename_file}

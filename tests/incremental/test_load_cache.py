@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.content import loader
 from reThink_site.build import BuildOptions, build
-from reThink_site.incremental.cachedir import CACHE_DIR
+from reThink_site.content import loader
 from reThink_site.content.config import load_config
 from reThink_site.core.errors import Problem
 from reThink_site.incremental import contentcache
+from reThink_site.incremental.cachedir import CACHE_DIR
 from reThink_site.incremental.contentcache import MODELS_FILE
 from reThink_site.incremental.fingerprints import Freshness, code_fingerprint
-
 from tests.helpers import PINNED_NOW, REPO, damage_cache, generate
 
 MIXED_FILES = {
@@ -294,6 +293,7 @@ def test_without_a_cache_folder_nothing_is_written(make_site) -> None:
 def reference_walk(folder: Path, project: Path, problems: list[Problem]) -> list[Path]:
     """The os.walk-based walk the faster one replaced: the order and refusals to keep."""
     import os
+
     from reThink_site.core.errors import relative_name
 
     def inside(path: Path) -> bool:

@@ -10,9 +10,20 @@ import pytest
 
 from reThink_site.incremental.cachedir import CACHE_DIR
 from reThink_site.incremental.treestate import SPARE_DIR, STATE_FILE
-
-from tests.helpers import (EXTRA, UNRELATED, assert_clean, delete_file, edit_asset, edit_body, edit_site_yaml,
-                           edit_template, edit_title, rename_file, run, tree)
+from tests.helpers import (
+    EXTRA,
+    UNRELATED,
+    assert_clean,
+    delete_file,
+    edit_asset,
+    edit_body,
+    edit_site_yaml,
+    edit_template,
+    edit_title,
+    rename_file,
+    run,
+    tree,
+)
 
 
 def test_a_chain_of_edits_matches_a_clean_build_after_every_step(site: Path, tmp_path: Path) -> None:

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from reThink_site.incremental import sparetree, treestate
-from reThink_site.publish import writer
 from reThink_site.incremental.cachedir import CACHE_DIR
 from reThink_site.incremental.treestate import SPARE_DIR
-
+from reThink_site.publish import writer
 from tests.helpers import EXTRA, EXTRA_TEXT, UNRELATED, assert_clean, edit_body, edit_title, run
 
 

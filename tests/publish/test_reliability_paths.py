@@ -8,8 +8,8 @@ import pytest
 
 from reThink_site.core.errors import ContentErrors, SiteError, UsageError
 from reThink_site.core.outputs import OutputFile
-from reThink_site.publish import swap, writer
 from reThink_site.core.urls import slugify
+from reThink_site.publish import swap, writer
 from tests.helpers import tree
 
 EVENT = "---\ntitle: Event\nstart: 2014-01-01 10:00\n{extra}\n---\nHello.\n"
@@ -169,8 +169,8 @@ def test_template_names_stay_in_the_theme(template, make_site, tmp_path):
     """Jinja's loader refuses names that leave its folders; we check it still does."""
     import jinja2
 
-    from reThink_site.render.templates import make_env
     from reThink_site.build import BuildOptions, plan
+    from reThink_site.render.templates import make_env
 
     site = make_site({"content/pages/about.md": "---\ntitle: About\n---\nx\n"})
     env = make_env(site, plan(BuildOptions(project=site, now="2015-01-01", search=False)).site)

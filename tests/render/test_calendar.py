@@ -8,7 +8,6 @@ import html5lib
 import pytest
 
 
-
 def parse(path: Path):
     return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 

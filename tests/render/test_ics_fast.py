@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 import icalendar
 import pytest
 import vobject
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar.parser import Contentline
 
-from reThink_site.render import calendars, ics
 from reThink_site.build import BuildOptions, plan
-
+from reThink_site.render import calendars, ics
 from tests.helpers import PINNED_NOW, REPO, generate
 
 EXAMPLES = settings(max_examples=150, derandomize=True, deadline=None, database=None,

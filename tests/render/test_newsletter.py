@@ -118,7 +118,7 @@ def test_email_html_is_inert_inlined_and_absolute(newsletter_site):
     for element in doc.iter():
         if isinstance(element.tag, str):
             assert not [a for a in element.attrib if a.lower().startswith("on")], element.tag
-    for _, attr, link, _ in doc.iterlinks():
+    for _element, _attribute, link, _position in doc.iterlinks():
         assert ABSOLUTE.match(link), link
     for element in doc.xpath("//body//*[self::p or self::a or self::h1 or self::h2 or self::h3 "
                              "or self::td or self::table or self::li or self::ul or self::img]"):

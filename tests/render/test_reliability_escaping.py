@@ -27,6 +27,8 @@ markdown:
   raw_html: {{mode}}
 """
 N = json.dumps(NASTY)
+LOCATION = (f"{{name: {N}, address: {json.dumps(NASTY + chr(10) + 'Street')}, city: {N}, postcode: {N}, "
+            f"url: {json.dumps(URL)}}}")
 BODY_SAFE = f"""Body with & and "quotes" and {NASTY.replace('<', '&lt;')}
 
 [a link](java&#115;cript:alert(1)) is refused, so it is not here.
@@ -46,7 +48,7 @@ title: {json.dumps(TITLE)}
 summary: {json.dumps(NASTY + chr(10) + "second line")}
 start: 2014-06-20 10:00
 end: 2014-06-20 12:00
-location: {{name: {N}, address: {json.dumps(NASTY + chr(10) + "Street")}, city: {N}, postcode: {N}, url: {json.dumps(URL)}}}
+location: {LOCATION}
 series: {json.dumps("Series " + NASTY)}
 host: {N}
 chair: villain

@@ -58,6 +58,8 @@ def test_every_card_on_every_list_page_names_the_page_it_links_to(real_site):
         assert len(hrefs) == len(set(hrefs)), f"{page}: a card shown twice"
     insight_pages = list(real_site.glob("insights/*/index.html"))
     listed = [a for a in parser.parse((real_site / "insights/index.html").read_bytes()).iter("a")
-              if a.get("href", "").removeprefix(base_path).startswith("insights/") and a.get("href") != base_path + "insights/"]
-    assert {a.get("href") for a in listed} == {base_path + str(p.parent.relative_to(real_site)) + "/" for p in insight_pages}
+              if a.get("href", "").removeprefix(base_path).startswith("insights/")
+              and a.get("href") != base_path + "insights/"]
+    assert {a.get("href") for a in listed} == {base_path + str(p.parent.relative_to(real_site)) + "/"
+                                               for p in insight_pages}
     assert checked > 20

@@ -44,7 +44,7 @@ def suite_sources() -> list[Path]:
     return sorted(p for p in TESTS.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-@pytest.mark.parametrize("source, found", [
+SPELLINGS = [
     ("import test_incremental", ["test_incremental"]),
     ("import tests.incremental.test_incremental as inc", ["tests.incremental.test_incremental"]),
     ("from test_incremental import run, tree", ["test_incremental"]),
@@ -56,7 +56,10 @@ def suite_sources() -> list[Path]:
     ("from tests.conftest import PINNED_NOW", ["tests.conftest"]),
     ("def f():\n    from test_x import y\n", ["test_x"]),
     ("from tests.helpers import PINNED_NOW, run\nimport pytest\nfrom reThink_site import build", []),
-])
+]
+
+
+@pytest.mark.parametrize("source, found", SPELLINGS, ids=[source.replace("\n", " / ") for source, _ in SPELLINGS])
 def test_the_import_finder_sees_every_spelling(source, found):
     assert imported_test_modules(source) == found
 

@@ -1,28 +1,25 @@
-"""Shared fixtures: a tiny-site factory, the real site built once, and a CLI runner."""
+"""Fixtures for the whole suite: a tiny-site factory, the real site built once, its editable copy, a CLI runner.
+
+Constants and plain functions shared between test modules are in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from reThink_site.build import BuildOptions, build
-
-REPO = Path(__file__).resolve().parent.parent
-PINNED_NOW = "2015-03-10T12:00"  # after the last event and post: everything published
-
-MINIMAL_SITE_YAML = """\
-title: Test reThink
-base_url: https://example.org/
-description: A test site.
-"""
+from tests.helpers import EXTRA, EXTRA_TEXT, MINIMAL_SITE_YAML, PINNED_NOW, REPO, run, write_site
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the fixture site.")
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files from the fixture site (and fail: nothing is compared).")
+    parser.addoption("--golden-dir", default=None,
+                     help="Golden folder to compare with or rewrite instead of tests/golden/basic/.")
 
 
 @pytest.fixture
@@ -30,17 +27,7 @@ def make_site(tmp_path):
     """Write a small site from {relative path: text} and return its folder."""
 
     def _make(files: dict[str, str], site_yaml: str = MINIMAL_SITE_YAML) -> Path:
-        root = tmp_path / "site"
-        root.mkdir(exist_ok=True)
-        (root / "site.yaml").write_text(textwrap.dedent(site_yaml), encoding="utf-8")
-        for rel, text in files.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return root
+        return write_site(tmp_path / "site", files, site_yaml)
 
     return _make
 
@@ -74,6 +61,14 @@ def copy_real_site(tmp_path) -> Path:
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / name)
     return dest
+
+
+@pytest.fixture
+def site(copy_real_site: Path) -> Path:
+    """The real site plus one extra insight (helpers.EXTRA), already built once with the cache on."""
+    (copy_real_site / EXTRA).write_text(EXTRA_TEXT, encoding="utf-8")
+    run(copy_real_site, copy_real_site / "output")
+    return copy_real_site
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from reThink_site.build import BuildOptions, build
+from tests.helpers import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
 BASE_PATH = "/local-rethink/"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-NOW = "2015-03-10T12:00"
+from tests.helpers import PINNED_NOW as NOW
+from tests.helpers import REPO
+
 TYPO_POST = """---
 title: A post with a misspelt field
 date: 2015-01-05

@@ -8,8 +8,7 @@ import pytest
 
 from reThink_site.build import BuildOptions, build
 from reThink_site.incremental import fastpath, fingerprints, pagememo, partcache, sparetree, templatecache, treestate
-
-NOW = "2015-03-10T12:00"
+from tests.helpers import PINNED_NOW as NOW
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -1,6 +1,6 @@
 """One command benchmark: reThink_site vs Pelican vs Hugo on the same generated corpus.
 
-    python bench/run.py [--sizes 1000,5000,10000] [--repeat 3]
+    python bench/run.py [--sizes 1000,5000,10000] [--repeat 3] [--compare OTHER_CHECKOUT]
 
 Installs Pelican into bench/work/pelican-venv (pip) and Hugo (apt-get) when missing, generates the
 corpus for each size, converts it, then times for every tool: a full cold build, a no-change rebuild,
@@ -9,6 +9,8 @@ The tools take turns within each round (ours, Pelican, Hugo, then ours again), s
 disk falls on all of them. reThink_site is timed twice: with its default Markdown engine (CommonMark,
 pulldown-cmark) and, as "reThink_site (Python-Markdown)", with `markdown.engine: python-markdown`.
 Peak memory is the largest sum of RSS over the build's whole process tree, sampled every 20 ms.
+`--compare DIR` times another checkout of this repository too (a git worktree of an older commit, say)
+on its own copy of the corpus, taking its turn in every round: a before/after table from one run.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from corpus import generate  # noqa: E402
 
 NOW = "2020-06-01T12:00"
 PYMD = "reThink_site (Python-Markdown)"
+OTHER = "reThink_site, other checkout"
 PELICAN_VENV = WORK / "pelican-venv"
 
 
@@ -114,8 +117,8 @@ class Tool:
         return timed(self.command, self.folder, self.env)
 
 
-def tools_for(size_dir: Path) -> list[Tool]:
-    """The tools, each on its own copy of the corpus."""
+def tools_for(size_dir: Path, compare: Path | None = None) -> list[Tool]:
+    """The tools, each on its own copy of the corpus; `compare` adds another checkout of reThink_site."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--no-search", "--quiet"]
     ours = Tool("reThink_site", size_dir / "rethink", command, ["output", ".rethink-cache"], env)
@@ -124,7 +127,12 @@ def tools_for(size_dir: Path) -> list[Tool]:
                    [str(PELICAN_VENV / "bin" / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
                    ["output", "cache"])
     hugo = Tool("Hugo", size_dir / "hugo", ["hugo", "--quiet"], ["public", "resources"])
-    return [ours, pelican, hugo, ours_pymd]
+    tools = [ours, pelican, hugo, ours_pymd]
+    if compare is not None:  # the same corpus and command, importing the other checkout's package
+        other_env = {**os.environ, "PYTHONPATH": str(compare)}
+        tools.append(Tool(f"{OTHER} ({compare.name})", size_dir / "rethink-other", command,
+                          ["output", ".rethink-cache"], other_env))
+    return tools
 
 
 def edit(paths: list[Path], round_no: int, what: str) -> None:
@@ -152,7 +160,7 @@ def python_markdown_copy(ours_dir: Path, target: Path) -> None:
     (target / "site.yaml").write_text(config + "markdown:\n  engine: python-markdown\n", encoding="utf-8")
 
 
-def measure(size: int, repeat: int) -> dict:
+def measure(size: int, repeat: int, compare: Path | None = None) -> dict:
     """All timings for one corpus size; within each round every tool takes its turn."""
     size_dir = WORK / f"n{size}"
     if size_dir.exists():  # last run's sites, outputs included: out of the way, deleted at the end
@@ -162,8 +170,10 @@ def measure(size: int, repeat: int) -> dict:
     generate(ours_dir, size, seed=1)
     convert(ours_dir, size_dir / "pelican", size_dir / "hugo")
     python_markdown_copy(ours_dir, size_dir / "rethink-pymd")
+    if compare is not None:
+        shutil.copytree(ours_dir, size_dir / "rethink-other")
     target = sorted((ours_dir / "content" / "insights").glob("*.md"))[size // 3 % 50].relative_to(ours_dir)
-    tools = tools_for(size_dir)
+    tools = tools_for(size_dir, compare)
     runs = {tool.name: {"full": [], "nochange": [], "body": [], "title": [], "peak": []} for tool in tools}
     for round_no in range(repeat):
         for tool in tools:
@@ -225,6 +235,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", type=Path, default=None, metavar="CHECKOUT",
+                        help="also time another checkout of this repository (e.g. a git worktree of main), in turn")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     ensure_tools()
@@ -232,7 +244,7 @@ def main() -> None:
     print(about, flush=True)
     all_results = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        all_results[size] = measure(size, args.repeat)
+        all_results[size] = measure(size, args.repeat, args.compare.resolve() if args.compare else None)
     text = table(all_results)
     print(text)
     (WORK / "results.md").write_text(about + "\n\n" + text, encoding="utf-8")

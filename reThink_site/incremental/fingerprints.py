@@ -15,7 +15,6 @@ import pickle
 import sys
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
-from importlib import metadata
 from typing import Any, Callable
 
 from reThink_site.core import install
@@ -27,6 +26,8 @@ _SIMPLE = frozenset({str, int, float, bool, type(None), bytes})
 
 def code_fingerprint() -> str:
     """A digest of the package's code, its default theme and the libraries that shape output."""
+    from importlib import metadata  # 20 ms to import: only builds that do work pay for it
+
     from reThink_site import __version__
 
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())

@@ -136,7 +136,7 @@ def plan(options: BuildOptions, config: Optional[SiteConfig] = None, progress: C
     problems += [*config_warnings(project / "site.yaml", config), *loaded.problems,
                  *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls)]
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
-                tuple(stages.notes), fastpath.valid_until(loaded, now, config))
+                tuple(stages.notes), stages.valid_until(loaded, now))
 
 
 def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], jobs: int,

@@ -7,6 +7,7 @@ asks for one of the two once and never tests for the cache again.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -14,7 +15,7 @@ import jinja2
 
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.index import Site
-from reThink_site.content.loader import ParseFiles
+from reThink_site.content.loader import Loaded, ParseFiles
 from reThink_site.core.errors import Problem
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
 from reThink_site.incremental import contentcache, fastpath, pagememo, partcache, sparetree, templatecache, treestate
@@ -44,6 +45,10 @@ class PlainStages:
     def watch(self, options_key: str, now: Optional[str]) -> fastpath.Watch:
         """The no-change fast path, off: no snapshot, and no old record left to trust."""
         return fastpath.Watch.start(self.project, False, [], options_key, now, self.output or self.project)
+
+    def valid_until(self, loaded: Loaded, now: datetime) -> Optional[datetime]:
+        """When the output would go stale by the clock alone: the fast path's business, off here."""
+        return None
 
     def map_items(self, function: Callable, items: Sequence) -> list:
         """[function(x) for x in items] on up to `jobs` processes."""
@@ -100,6 +105,10 @@ class CachedStages(PlainStages):
         roots = [self.project / "site.yaml", self.project / config.content_dir, self.project / config.templates_dir,
                  *theme_dirs(self.project, config.templates_dir)]
         return fastpath.Watch.start(self.project, True, roots, options_key, now, self.output or self.project)
+
+    def valid_until(self, loaded: Loaded, now: datetime) -> Optional[datetime]:
+        """The first instant after now at which the clock alone changes the output."""
+        return fastpath.valid_until(loaded, now, self.config)
 
     def parse_files(self) -> ParseFiles:
         """Unchanged files come from the content cache; the rest are parsed in workers."""

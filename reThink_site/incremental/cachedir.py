@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import marshal
 import os
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the fast path reads CACHE_DIR from here and never opens a database
+    import sqlite3
 
 CACHE_DIR = ".rethink-cache"
 PARTS_FORMAT = "rethink-parts/2"  # part files: marshalled (format, {key: (bytes, (zone ids))})
@@ -18,6 +21,8 @@ class CacheCorrupt(Exception):
 
 def connect_cache(path: Path, table: str, value_type: str, fmt: str) -> sqlite3.Connection:
     """Open (creating if need be) a one-table key/value cache database and check its format marker."""
+    import sqlite3
+
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA synchronous = OFF")  # a cache: a torn write is caught on reading, not fsynced

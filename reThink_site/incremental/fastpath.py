@@ -15,11 +15,22 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Optional
 
+from reThink_site.core import install
 from reThink_site.incremental.cachedir import CACHE_DIR
-from reThink_site.incremental.fingerprints import code_stamp
 
 FORMAT = "rethink-manifest/1"
 MANIFEST = "manifest.json"
+
+
+def code_stamp() -> list:
+    """The files of the code fingerprint (every module and the default theme) by path, size and mtime."""
+    from reThink_site import __version__
+
+    stamp = []
+    for path in install.code_files():
+        st = path.stat()
+        stamp.append([str(path), st.st_size, st.st_mtime_ns])
+    return [__version__, stamp]
 
 
 def _stat_tree(root: Path, out: dict[str, list[int]]) -> None:

@@ -1,11 +1,11 @@
 """The one freshness rule: every cache keys its work by the code's fingerprint plus the values it used.
 
 `code_fingerprint` hashes every module of every subpackage, the default theme and the versions of
-the libraries that shape output, so new code never reuses old work. `Freshness.key` is the only
+the libraries that shape output (the files `core.install.code_files` lists, which the fast path
+compares by size and mtime), so new code never reuses old work. `Freshness.key` is the only
 way a cache makes a key, and `Prints` turns the values an output depends on (entries, lists, the
 config) into stable digests. Digests must not depend on the process (string hashing randomises set
-order), so models are unpacked field by field and sets sorted before anything is hashed. Only the
-standard library is imported here, so the no-change fast path can use `code_stamp` at once.
+order), so models are unpacked field by field and sets sorted before anything is hashed.
 """
 
 from __future__ import annotations
@@ -40,17 +40,6 @@ def code_fingerprint() -> str:
     for path in install.code_files():
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def code_stamp() -> list:
-    """The same files by path, size and mtime: what the fast path compares without reading them."""
-    from reThink_site import __version__
-
-    stamp = []
-    for path in install.code_files():
-        st = path.stat()
-        stamp.append([str(path), st.st_size, st.st_mtime_ns])
-    return [__version__, stamp]
 
 
 def file_digest(item: Any) -> str:

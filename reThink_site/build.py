@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from reThink_site import checks
-from reThink_site.content.config import SiteConfig, config_warnings, load_config
+from reThink_site.content.config import ConfigFile, SiteConfig, read_config
 from reThink_site.content.index import Site, build_site, by_publication, link_targets, make_entry, source_key
 from reThink_site.content.loader import load_content
 from reThink_site.core import timeparse
@@ -114,11 +114,12 @@ def stages_for(options: BuildOptions, config: SiteConfig, output: Optional[Path]
     return chosen(options.project, config, options.jobs, output)
 
 
-def plan(options: BuildOptions, config: Optional[SiteConfig] = None, progress: Callable[[int], None] = lambda n: None,
+def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress: Callable[[int], None] = lambda n: None,
          timer: Optional[StepTimer] = None, stages: Optional[PlainStages] = None) -> Plan:
     """Do all the work of a build except publishing: load, Markdown, index, render and checks."""
     project, timer = options.project, timer or StepTimer()
-    config = config or timer.step("config", load_config, project / "site.yaml")
+    settings = settings or timer.step("config", read_config, project / "site.yaml")
+    config = settings.config
     stages = stages or stages_for(options, config, None)
     now = build_time(options, config)
     with collector.paused_gc():  # tens of thousands of long-lived objects: collecting finds nothing
@@ -133,7 +134,7 @@ def plan(options: BuildOptions, config: Optional[SiteConfig] = None, progress: C
                 for (kind, item, url), body in zip(chosen, bodies)]
     site = timer.step("index", build_site, config, now, [entry for entry, _ in rendered])
     files, problems = timer.step("render", render_outputs, project, site, loaded.assets, options.jobs, stages)
-    problems += [*config_warnings(project / "site.yaml", config), *loaded.problems,
+    problems += [*settings.warnings, *loaded.problems,
                  *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls)]
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
                 tuple(stages.notes), stages.valid_until(loaded, now))
@@ -177,7 +178,8 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     """
     started, timer, project = time.perf_counter(), StepTimer(), options.project
     with collector.fewer_collections():
-        config = timer.step("config", load_config, project / "site.yaml")
+        settings = timer.step("config", read_config, project / "site.yaml")
+        config = settings.config
         output = (options.output or project / config.output_dir).absolute()
         writer.check_output_dir(output, project)
         stages = stages_for(options, config, output)
@@ -185,7 +187,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
                                                   options.future, options.strict, options.search), options.now)
         if not known_changed and (recorded := watch.unchanged()) is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
-        result = plan(options, config, progress, timer, stages)
+        result = plan(options, settings, progress, timer, stages)
         if failing(result.problems, options.strict):
             watch.forget()
             raise ContentErrors(result.problems)

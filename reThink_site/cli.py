@@ -83,8 +83,9 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
     """Build the site into the output folder (all or nothing)."""
     try:
         project = find_site(site_dir)
-        if not (no_cache or timings) and report_unchanged(project, output, now, drafts, future, strict,
-                                                           not no_search, quiet):
+        if not no_cache and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet):
+            if timings:
+                click.echo("No build step ran: nothing changed since the last build.")
             return
         from reThink_site.build import BuildOptions
         from reThink_site.build import build as run_build
@@ -93,7 +94,7 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
                                search=not no_search)
         with progress_bar(project, enabled=not quiet) as advance:
-            report = run_build(options, advance, known_changed=not (no_cache or timings))  # checked above
+            report = run_build(options, advance, known_changed=not no_cache)  # report_unchanged said so
     except SiteError as err:
         fail(err)
         return

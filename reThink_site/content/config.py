@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Optional
 from zoneinfo import ZoneInfo
@@ -117,7 +118,15 @@ def problems_from_validation(err: ValidationError, path: str, line_of) -> list[P
     return problems
 
 
-def load_config(path: Path) -> SiteConfig:
+@dataclass(frozen=True)
+class ConfigFile:
+    """site.yaml read once: its settings, and warnings about keys that look like misspelt settings."""
+
+    config: SiteConfig
+    warnings: tuple[Problem, ...] = ()
+
+
+def read_config(path: Path) -> ConfigFile:
     """Read and validate site.yaml; raise ContentErrors naming each bad key."""
     name = path.name
     try:
@@ -129,20 +138,17 @@ def load_config(path: Path) -> SiteConfig:
         raise ContentErrors([Problem(name, err.line, err.field, err.message, err.hint)]) from None
     if not isinstance(raw, dict):
         raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
-
     try:
-        return SiteConfig.model_validate(raw)
+        config = SiteConfig.model_validate(raw)
     except ValidationError as err:
         raise ContentErrors(problems_from_validation(err, name, lambda loc: nearest_line(lines, loc))) from None
-
-
-def config_warnings(path: Path, config: SiteConfig) -> list[Problem]:
-    """Top-level site.yaml keys that look like misspelt settings (`titel`), as warnings."""
-    unknown = sorted(config.model_extra or {})
-    if not unknown:
-        return []
-    _, lines = load_yaml(decode(path.read_bytes()))
     known = set(SiteConfig.model_fields)
-    return [Problem(path.name, lines.get((key,), 1), key, f"unknown setting `{key}`",
-                    f"did you mean `{guess}`?", "warning")
-            for key in unknown if (guess := likely_meant(key, known))]
+    warnings = tuple(Problem(name, lines.get((key,), 1), key, f"unknown setting `{key}`",
+                             f"did you mean `{guess}`?", "warning")
+                     for key in sorted(config.model_extra or {}) if (guess := likely_meant(key, known)))
+    return ConfigFile(config, warnings)
+
+
+def load_config(path: Path) -> SiteConfig:
+    """The settings of site.yaml, for callers that report no warnings."""
+    return read_config(path).config

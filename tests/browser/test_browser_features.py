@@ -76,7 +76,8 @@ def test_typing_on_the_search_page_finds_summaries_and_insights(open_page):
     box = page.get_by_label("Search events, summaries and insights")
     box.fill("Sefton")
     results = page.locator(".pagefind-ui__result")
-    results.first.wait_for()
+    for kind in ("Kind: Summary", "Kind: Event"):  # results are drawn one by one: wait for each kind to appear
+        results.locator(".pagefind-ui__result-tag", has_text=kind).first.wait_for(timeout=15_000)
     tags = results.locator(".pagefind-ui__result-tag").all_inner_texts()
     assert "Kind: Summary" in tags and "Kind: Event" in tags, tags
     assert problems.console_errors == [] and problems.failed_requests == []

@@ -92,15 +92,23 @@ def rebuild_model(cls: type, values: dict, extra: Optional[dict], order: tuple, 
     return model
 
 
-def dumps(value: Any) -> bytes:
-    """Pickle a parse result in the cache's format (zones by key, models exactly); NotExact if it cannot be."""
+def encoder() -> Callable[[Any], bytes]:
+    """A dumps() for parse results in the cache's format (zones by key, models exactly; NotExact if it cannot be).
+
+    The table of how each model class pickles is made once here, not once per file.
+    """
     from zoneinfo import ZoneInfo
 
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {ZoneInfo: _reduce_zone, **{cls: _reduce_model for cls in content_models()}}
-    pickler.dump(value)
-    return buffer.getvalue()
+    dispatch = {ZoneInfo: _reduce_zone, **{cls: _reduce_model for cls in content_models()}}
+
+    def dumps(value: Any) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = dispatch
+        pickler.dump(value)
+        return buffer.getvalue()
+
+    return dumps
 
 
 def decoder() -> Callable[[bytes], Any]:
@@ -201,7 +209,7 @@ MIN_FILES_PER_WORKER = 250  # parsing a file takes ~0.2 ms: a worker needs this 
 def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: dict,
                jobs: int) -> list[tuple[FileResult, Optional[bytes]]]:
     """Parse files on up to `jobs` cores: each result, and its pickle when it came from a worker."""
-    parent = os.getpid()
+    parent, dumps = os.getpid(), encoder()
 
     def parse_one(index: int) -> FileResult | bytes | None:
         result = parse_file(sources[index], raws[index], context)
@@ -219,7 +227,7 @@ def parse_many(sources: list[SourceFile], raws: list[Optional[bytes]], context: 
             else (parse_file(sources[index], raws[index], context), None) for index, out in enumerate(found)]
 
 
-def stored_form(result: FileResult) -> Optional[bytes]:
+def stored_form(result: FileResult, dumps: Callable[[Any], bytes]) -> Optional[bytes]:
     """A result's pickle for the cache, or None when it would not come back exact."""
     try:
         return dumps(result)
@@ -298,10 +306,11 @@ class CachedParse:
         results.update(found)
         todo = [i for i in keys if i not in found]
         fresh: dict[str, bytes] = {}
+        dumps = encoder()
         for index, (result, blob) in zip(todo, parse_many([sources[i] for i in todo], [raws[i] for i in todo],
                                                           context, self.jobs)):
             results[index] = result
-            blob = blob if blob is not None else stored_form(result)
+            blob = blob if blob is not None else stored_form(result, dumps)
             if blob is not None:
                 fresh[keys[index]] = blob
         stale = stored - set(keys.values())

@@ -42,11 +42,11 @@ def publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], 
     `state` is the tree record the build already read (treestate.load) for its page memo, if any; the
     spare lock is taken only here, so a cloner started by the last build overlaps this build's planning.
     """
-    swap.clean_leftovers(output)
     treestate.clean_leftovers(cache_dir)
     if not _reusable(cache_dir, output):  # a spare and its records stay as they are
-        swap.publish_fresh(output, files, index_search)
+        swap.publish_fresh(output, files, index_search)  # it clears what a killed build left beside output/
         return
+    swap.clean_leftovers(output)
     with spare_lock(cache_dir) as lock:  # waits for a cloner still at work
         discard_unfinished(cache_dir)
         published = _publish_patched(cache_dir, output, files, index_search, latest(cache_dir, output, state))

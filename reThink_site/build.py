@@ -143,7 +143,7 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
 def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], jobs: int,
                    stages: PlainStages) -> tuple[list[OutputFile], list[Problem]]:
     """Pages, calendars, feeds, e-mails, static files and the sitemap; and problems with the theme's files."""
-    env = stages.environment(project, site)
+    env = stages.environment(site)
     stages.open_memo(env, site)
     issue_html = partial(mailing.issue_html, env, site)
     page_files, (calendar_files, feed_files, mail_files) = render_pages(env, site, jobs, [

@@ -63,9 +63,9 @@ class PlainStages:
         """The Markdown stage."""
         return render_bodies(jobs, file_urls, base, settings, self.map_items)
 
-    def environment(self, project: Path, site: Site) -> jinja2.Environment:
+    def environment(self, site: Site) -> jinja2.Environment:
         """The theme's template environment."""
-        return make_env(project, site)
+        return make_env(self.project, site)
 
     def open_memo(self, env: jinja2.Environment, site: Site) -> None:
         """No page is taken from an earlier build."""
@@ -133,10 +133,10 @@ class CachedStages(PlainStages):
             self._prints = Prints(keys)
         return self._prints
 
-    def environment(self, project: Path, site: Site) -> jinja2.Environment:
+    def environment(self, site: Site) -> jinja2.Environment:
         """A recording environment (what each page reads) with compiled templates kept between builds."""
         self.recorder = Recorder()
-        env = pagememo.recording_env(project, site, self.recorder)
+        env = pagememo.recording_env(self.project, site, self.recorder)
         env.bytecode_cache = templatecache.open_bytecode_cache(self.config, self.freshness)
         return env
 

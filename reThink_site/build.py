@@ -27,7 +27,7 @@ from reThink_site.incremental.pagepool import render_pages
 from reThink_site.incremental.partcache import CALENDAR_PARTS, FEED_PARTS
 from reThink_site.incremental.stages import CachedStages, PlainStages
 from reThink_site.markdown.bodies import BodyJob
-from reThink_site.publish import search, writer
+from reThink_site.publish import lock, search, writer
 from reThink_site.render import assets, calendars, feeds, mailing, seo
 
 
@@ -44,6 +44,7 @@ class BuildOptions:
     jobs: int = 0
     cache: bool = True
     search: bool = True
+    verify: bool = False  # read every file a rebuild would keep and compare it with its record
 
 
 class StepTimer:
@@ -111,7 +112,7 @@ class BuildReport:
 def stages_for(options: BuildOptions, config: SiteConfig, output: Optional[Path]) -> PlainStages:
     """The one place the cache is switched on or off."""
     chosen = CachedStages if options.cache else PlainStages
-    return chosen(options.project, config, options.jobs, output)
+    return chosen(options.project, config, options.jobs, output, options.verify)
 
 
 def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress: Callable[[int], None] = lambda n: None,
@@ -177,7 +178,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     `known_changed`: the caller has just found that the no-change fast path does not apply.
     """
     started, timer, project = time.perf_counter(), StepTimer(), options.project
-    with collector.fewer_collections():
+    with collector.fewer_collections(), lock.site_lock(project):  # one build of a site at a time
         settings = timer.step("config", read_config, project / "site.yaml")
         config = settings.config
         output = (options.output or project / config.output_dir).absolute()
@@ -185,7 +186,7 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         stages = stages_for(options, config, output)
         watch = stages.watch(fastpath.options_key(project, options.output, options.now, options.drafts,
                                                   options.future, options.strict, options.search), options.now)
-        if not known_changed and (recorded := watch.unchanged()) is not None:
+        if not (known_changed or options.verify) and (recorded := watch.unchanged()) is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
         result = plan(options, settings, progress, timer, stages)
         if failing(result.problems, options.strict):

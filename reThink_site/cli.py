@@ -77,13 +77,16 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Ignore the build cache and render everything.")
 @click.option("--no-search", is_flag=True, help="Skip building the search index.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--verify", is_flag=True, help="Read every file kept from the last build and rewrite any that "
+                                             "changed, even with its size and date put back (slower).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--timings", is_flag=True, help="Print how long each step of the build took.")
-def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, quiet, timings) -> None:
+def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, verify, quiet, timings) -> None:
     """Build the site into the output folder (all or nothing)."""
     try:
         project = find_site(site_dir)
-        if not no_cache and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet):
+        fast_path = not (no_cache or verify)
+        if fast_path and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet):
             if timings:
                 click.echo("No build step ran: nothing changed since the last build.")
             return
@@ -92,7 +95,7 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
 
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
-                               search=not no_search)
+                               search=not no_search, verify=verify)
         with progress_bar(project, enabled=not quiet) as advance:
             report = run_build(options, advance, known_changed=not no_cache)  # report_unchanged said so
     except SiteError as err:

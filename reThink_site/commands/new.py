@@ -18,6 +18,8 @@ KIND_FOLDERS = MappingProxyType({"event": "events", "summary": "summaries", "ins
                 "newsletter": "newsletters", "page": "pages"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2})$")
+TITLE_SLUG_CHARACTERS = 80  # an address made from a long title is cut at a word, well inside a file name's 255 bytes
+MAX_SLUG_CHARACTERS = 100  # the most a --slug may hold (the date prefix and .md still fit a file name)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,14 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
     return "\n".join(lines)
 
 
+def title_slug(title: str) -> str:
+    """The address part made from a title, cut after a whole word when the title is long."""
+    slug = slugify(title)
+    if len(slug) <= TITLE_SLUG_CHARACTERS:
+        return slug
+    return slug[:TITLE_SLUG_CHARACTERS + 1].rsplit("-", 1)[0] or slug[:TITLE_SLUG_CHARACTERS]
+
+
 def plan_new(project: Path, content_dir: str, kind: str, title: str, day: date, time_text: str = "",
              slug: str | None = None, tz: tzinfo | None = None) -> NewFile:
     """Decide the file name, slug and text for a new content file; refuse clashes."""
@@ -103,7 +113,9 @@ def plan_new(project: Path, content_dir: str, kind: str, title: str, day: date, 
         raise UsageError(f"expected one of {', '.join(KIND_FOLDERS)}, found {kind!r}")
     if not title.strip():
         raise UsageError("expected a title, found an empty one")
-    name_slug = slug or slugify(title)
+    name_slug = slug or title_slug(title)
+    if slug and len(slug) > MAX_SLUG_CHARACTERS:
+        raise UsageError(f"--slug: expected at most {MAX_SLUG_CHARACTERS} characters, found {len(slug)}")
     if not name_slug or not SAFE_SLUG.match(name_slug):
         raise UsageError(f"--slug: expected lower-case letters, digits and single hyphens, found {name_slug!r}"
                          if slug else f"the title {title!r} has no letters or digits to make an address "
@@ -135,9 +147,11 @@ def plan_new(project: Path, content_dir: str, kind: str, title: str, day: date, 
 
 def write_new(new: NewFile) -> None:
     """Create the file, failing rather than overwriting if it appeared meanwhile."""
-    new.path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        new.path.parent.mkdir(parents=True, exist_ok=True)
         with open(new.path, "x", encoding="utf-8") as handle:
             handle.write(new.text)
     except FileExistsError:
         raise UsageError(f"{new.path} already exists; refusing to overwrite it") from None
+    except OSError as err:
+        raise UsageError(f"cannot create {new.path.name[:120]}: {err.strerror or err}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import traceback
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,12 @@ def rebuild(options: BuildOptions, say: Callable[[str], None]) -> tuple[Problem,
     except SiteError as err:
         say(f"Error: {err}")
         return (Problem("site", 1, "", str(err)),)
+    except Exception as err:  # noqa: BLE001 (a bug must not stop the watcher: the next save retries)
+        say("".join(traceback.format_exception(err)).rstrip())
+        say("Unexpected error while rebuilding (a bug in rethink: please report it with the lines above); "
+            "still serving the last version that built, and rebuilding on the next change.")
+        return (Problem("rethink", 1, "", f"unexpected error while rebuilding: {type(err).__name__}: {err}",
+                        "please report it; save any file to try again"),)
     for problem in report.warnings:
         say(problem.format())
     say(report.summary())

@@ -124,7 +124,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def respond(self, head: bool) -> None:
         """Serve one request from the current output folder (looked up afresh every time)."""
         state = self.server.state
-        raw_path = urlsplit(self.path).path or "/"
+        # one leading slash, however many came: `GET http://host//events` must not redirect to //events/,
+        # which a browser reads as another host
+        raw_path = "/" + urlsplit(self.path).path.lstrip("/")
         if raw_path == EVENTS_PATH and not head:
             self.stream_events(state)
             return

@@ -53,6 +53,10 @@ class ContentErrors(SiteError):
         errors = sum(1 for p in self.problems if p.is_error)
         super().__init__(f"{errors} error(s) in the content")
 
+    def __reduce__(self) -> tuple:
+        """Pickled with its problems (a build worker sends it to the parent whole)."""
+        return type(self), (self.problems,)
+
 
 def relative_name(path: Path, root: Path) -> str:
     """Name a file relative to the site folder, as editors see it in their repository."""

@@ -33,21 +33,34 @@ def code_stamp() -> list:
     return [__version__, stamp]
 
 
-def _stat_tree(root: Path, out: dict[str, list[int]]) -> None:
-    """Record size and mtime of every file under root (or of root itself if it is a file)."""
+def _stat_tree(root: Path, out: dict[str, list[int]], above: frozenset[tuple[int, int]] = frozenset()) -> None:
+    """Record size and mtime of every file under root (or of root itself if it is a file).
+
+    Links are followed, as the loader follows them; a link back to a folder on the way down (`..`, a
+    loop) is noted, not walked, and a link that cannot be followed at all is noted as missing.
+    """
     try:
-        if root.is_file():
-            st = root.stat()
+        st = root.stat()
+        if not os.path.isdir(root):
             out[str(root)] = [st.st_size, st.st_mtime_ns]
+            return
+        if (st.st_dev, st.st_ino) in above:
+            out[str(root)] = [-3, st.st_mtime_ns]  # a loop: the loader refuses it, the walk stops here
             return
         entries = list(os.scandir(root))
     except OSError:
         out[str(root)] = [-1, -1]
         return
-    out[str(root)] = [-2, root.stat().st_mtime_ns]  # a folder: catches added and removed entries
+    out[str(root)] = [-2, st.st_mtime_ns]  # a folder: catches added and removed entries
+    above = above | {(st.st_dev, st.st_ino)}
     for entry in entries:
-        if entry.is_dir(follow_symlinks=True):
-            _stat_tree(Path(entry.path), out)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:  # a link to itself (ELOOP)
+            out[entry.path] = [-1, -1]
+            continue
+        if is_dir:
+            _stat_tree(Path(entry.path), out, above)
         else:
             try:
                 st = entry.stat(follow_symlinks=True)
@@ -93,6 +106,8 @@ def up_to_date(project: Path, key: str, now: Optional[str],
     `taken` is a snapshot the caller has just made (its roots and files), used when the roots are the same.
     """
     try:
+        if os.path.islink(project / CACHE_DIR):
+            return None  # a cache from elsewhere: the build discards it
         manifest = json.loads((project / CACHE_DIR / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest["key"] != key:
             return None

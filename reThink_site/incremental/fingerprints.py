@@ -46,7 +46,11 @@ def file_digest(item: Any) -> str:
     """A digest of an output file's bytes, to tell whether an older tree already holds them (not for security)."""
     if item.digest is not None:
         return item.digest
-    data = item.data or b"" if item.source is None else item.source.read_bytes()
+    return bytes_digest(item.data or b"" if item.source is None else item.source.read_bytes())
+
+
+def bytes_digest(data: bytes) -> str:
+    """The digest file_digest gives these bytes (`--verify` compares a file on disk with its record by it)."""
     return hashlib.sha256(data).hexdigest()[:32]
 
 

@@ -31,7 +31,7 @@ from reThink_site.render.templates import make_env
 FORMAT = "rethink-pages/4"
 MEMO_FILE = "pages.json"
 CLOCK_GLOBALS = ("now", "today")
-CLOCK_WORDS = re.compile(r"\b(?:now|today)\b")
+CLOCK_WORDS = re.compile(rb"\b(?:now|today)\b")
 
 
 BODY_READ = "\0body:"  # a recorded read of an entry's HTML, heading ids or Markdown body, by source path
@@ -129,18 +129,31 @@ class RecordingEnvironment(jinja2.Environment):
         return jinja2.Environment.getitem(self, obj, argument)
 
 
+def theme_file_bytes(env: jinja2.Environment, name: str) -> bytes:
+    """The bytes of the theme file Jinja would load under this name (the site's own before the default)."""
+    for folder in getattr(env.loader, "searchpath", ()):
+        path = os.path.join(folder, *name.split("/"))
+        if os.path.isfile(path):
+            with open(path, "rb") as handle:
+                return handle.read()
+    return b""
+
+
 def theme_print(env: jinja2.Environment, site: Site, freshness: Freshness) -> str:
-    """A digest of the code, every template and the config; plus the clock if any template reads it."""
+    """A digest of the code, every theme file and the config; plus the clock if any template reads it.
+
+    Theme files are digested as bytes: a theme folder also holds images (templates/static/logo.png),
+    which are no templates and need not be UTF-8.
+    """
     parts: list[str | bytes] = [FORMAT]
-    loader = env.loader
     clock = False
     for name in sorted(env.list_templates()):
-        source, _, _ = loader.get_source(env, name) if loader else ("", None, None)
-        parts += [name, source]
-        if name.endswith((".html", ".txt", ".xml")) and CLOCK_WORDS.search(source):  # else it cannot read them
+        data = theme_file_bytes(env, name)
+        parts += [name, data]
+        if name.endswith((".html", ".txt", ".xml")) and CLOCK_WORDS.search(data):  # else it cannot read them
             try:
-                used = jinja2.meta.find_undeclared_variables(env.parse(source))
-            except jinja2.TemplateSyntaxError:
+                used = jinja2.meta.find_undeclared_variables(env.parse(data.decode("utf-8")))
+            except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
                 used = set(CLOCK_GLOBALS)  # it fails when rendered anyway; never reuse around it
             clock = clock or bool(used & set(CLOCK_GLOBALS))
     parts.append(stable_bytes(site.config))
@@ -223,9 +236,9 @@ class PageMemo:
 
 
 def open_memo(cache_dir: Path, state: treestate.TreeState, env: jinja2.Environment, site: Site,
-              freshness: Freshness, prints: Prints) -> PageMemo:
+              freshness: Freshness, prints: Prints, verify: bool = False) -> PageMemo:
     """The memo of the last build, trusting only the live pages that are exactly as it left them."""
-    live = treestate.trusted_in(Path(state.output), state.live) if state.live else {}
+    live = treestate.trusted_in(Path(state.output), state.live, verify) if state.live else {}
     return PageMemo(cache_dir, site, theme_print(env, site, freshness), live, state, prints)
 
 

@@ -9,6 +9,8 @@ import sys
 import traceback
 from typing import Callable, Sequence, TypeVar
 
+from reThink_site.core.errors import SiteError
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -58,8 +60,8 @@ def _child(function: Callable, batches: Sequence[Sequence], queue_fd: int, write
     try:
         try:
             outcome: tuple = ("ok", _work_through(function, batches, queue_fd))
-        except BaseException:  # noqa: BLE001 (the parent re-raises it with the child's traceback)
-            outcome = ("error", traceback.format_exc())
+        except BaseException as err:  # noqa: BLE001 (the parent raises it again)
+            outcome = _failure(err)
             code = 1
         with os.fdopen(write_fd, "wb") as pipe:
             pickle.dump(outcome, pipe, pickle.HIGHEST_PROTOCOL)
@@ -67,6 +69,25 @@ def _child(function: Callable, batches: Sequence[Sequence], queue_fd: int, write
         code = 1
     finally:
         os._exit(code)
+
+
+def _failure(err: BaseException) -> tuple[str, object]:
+    """What a worker sends when its work raised: the exception itself, so the parent raises the same one.
+
+    A SiteError (a theme mistake, a bad file) then reaches the user as cleanly as with `--jobs 1`;
+    anything else carries the worker's traceback as a note. Exceptions that do not survive pickling
+    are sent as their traceback text.
+    """
+    detail = traceback.format_exc()
+    if not isinstance(err, SiteError):
+        err.add_note(f"raised in a build worker:\n{detail}")
+    try:
+        copy = pickle.loads(pickle.dumps(err, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 (any exception may refuse to pickle)
+        return "error", detail
+    if type(copy) is not type(err) or str(copy) != str(err):
+        return "error", detail
+    return "raise", err
 
 
 def _receive(read_fd: int) -> tuple[str, object]:
@@ -109,6 +130,8 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], jobs: in
         done = _work_through(function, batches, queue_read)
         for _pid, read_fd in children:
             status, value = _receive(read_fd)
+            if status == "raise" and isinstance(value, BaseException):
+                raise value
             if status != "ok":
                 raise RuntimeError(f"a build worker failed:\n{value}")
             done += value

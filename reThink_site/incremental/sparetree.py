@@ -36,11 +36,12 @@ CLONE_AHEAD_FILES = 2000  # from this size the next spare is cloned after the bu
 
 
 def publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], index_search: Optional[IndexSearch],
-                    state: Optional[TreeState] = None) -> None:
+                    state: Optional[TreeState] = None, verify: bool = False) -> None:
     """Patch the spare tree into the new site and swap it in (a fresh tree where no spare can serve).
 
     `state` is the tree record the build already read (treestate.load) for its page memo, if any; the
     spare lock is taken only here, so a cloner started by the last build overlaps this build's planning.
+    `verify`: read every file the build would keep and compare it with its record (`--verify`).
     """
     treestate.clean_leftovers(cache_dir)
     if not _reusable(cache_dir, output):  # a spare and its records stay as they are
@@ -49,7 +50,8 @@ def publish_reusing(cache_dir: Path, output: Path, files: Sequence[OutputFile], 
     swap.clean_leftovers(output)
     with spare_lock(cache_dir) as lock:  # waits for a cloner still at work
         discard_unfinished(cache_dir)
-        published = _publish_patched(cache_dir, output, files, index_search, latest(cache_dir, output, state))
+        published = _publish_patched(cache_dir, output, files, index_search, latest(cache_dir, output, state),
+                                     verify)
         if needed(published, len(files)):
             start(cache_dir, output, published, lock)
 
@@ -69,14 +71,14 @@ def _digests(files: Sequence[OutputFile]) -> dict[str, str]:
     return {f.path: file_digest(f) for f in files}
 
 
-def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
-                   digests: dict[str, str]) -> tuple[dict, dict]:
+def _prepare_spare(cache_dir: Path, output: Path, state: TreeState, digests: dict[str, str],
+                   verify: bool = False) -> tuple[dict, dict]:
     """Make the spare tree ready to patch; return what is in it and which of its files can be kept."""
     spare = treestate.spare_path(cache_dir)
     if spare.is_dir() and state.spare:
         found = walk_files(spare)
         found.pop(writer.MARKER, None)
-        return found, treestate.trusted(found, state.spare)
+        return found, treestate.trusted(found, state.spare, spare if verify else None)
     if spare.exists() or spare.is_symlink():  # a spare nobody can vouch for: delete it after the build
         doomed = cache_dir / f"{treestate.DOOMED_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
         swap.remove_old_site(spare, output, len(digests) >= BACKGROUND_REMOVAL_FILES, doomed)
@@ -84,18 +86,18 @@ def _prepare_spare(cache_dir: Path, output: Path, state: TreeState,
     if not (state.live and output.is_dir()):
         return {}, {}
     found = treestate.stat_recorded(output, state.live)
-    live = treestate.trusted(found, state.live)
+    live = treestate.trusted(found, state.live, output if verify else None)
     same = [path for path, digest in live.items() if digests.get(path) == digest]
     clone_tree(output, spare, same)  # unchanged files: hard links (same inode, size and mtime)
     return {path: found[path] for path in same}, {path: live[path] for path in same}
 
 
 def _publish_patched(cache_dir: Path, output: Path, files: Sequence[OutputFile], index_search: Optional[IndexSearch],
-                     state: TreeState) -> TreeState:
+                     state: TreeState, verify: bool = False) -> TreeState:
     """Patch the spare into the new site, swap it with output/, keep the old site as the spare; the new state."""
     treestate.save(cache_dir, TreeState(state.output, state.live, None))  # the spare is about to change
     digests = _digests(files)
-    found, reuse = _prepare_spare(cache_dir, output, state, digests)
+    found, reuse = _prepare_spare(cache_dir, output, state, digests, verify)
     spare = treestate.spare_path(cache_dir)
     records = patch_tree(spare, files, digests, reuse, found)
     writer.ensure_marker(spare)

@@ -20,7 +20,7 @@ from reThink_site.core.errors import Problem
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
 from reThink_site.incremental import contentcache, fastpath, pagememo, partcache, sparetree, templatecache, treestate
 from reThink_site.incremental.bodycache import render_cached
-from reThink_site.incremental.cachedir import CACHE_DIR
+from reThink_site.incremental.cachedir import CACHE_DIR, repair
 from reThink_site.incremental.fingerprints import Freshness, Prints, code_fingerprint
 from reThink_site.incremental.pagememo import PageMemo, Recorder
 from reThink_site.incremental.parallel import fork_map
@@ -36,8 +36,10 @@ Produce = Callable[[Reuse], list[OutputFile]]
 class PlainStages:
     """Every stage as written, spread over `jobs` processes, computing no key and keeping nothing."""
 
-    def __init__(self, project: Path, config: SiteConfig, jobs: int, output: Optional[Path]) -> None:
+    def __init__(self, project: Path, config: SiteConfig, jobs: int, output: Optional[Path],
+                 verify: bool = False) -> None:
         self.project, self.config, self.jobs, self.output = project, config, jobs, output
+        self.verify = verify  # read every reused file and compare it with its record (`--verify`)
         self.notes: list[Problem] = []  # warnings about the caches (none here)
         self.memo: Optional[PageMemo] = None
         self.recorder: Optional[Recorder] = None
@@ -90,9 +92,13 @@ class CachedStages(PlainStages):
     only read the content and body caches).
     """
 
-    def __init__(self, project: Path, config: SiteConfig, jobs: int, output: Optional[Path]) -> None:
-        super().__init__(project, config, jobs, output)
+    def __init__(self, project: Path, config: SiteConfig, jobs: int, output: Optional[Path],
+                 verify: bool = False) -> None:
+        super().__init__(project, config, jobs, output, verify)
         self.cache_dir = project / CACHE_DIR
+        for entry, found in repair(project):  # before any cache is opened
+            self.notes.append(Problem(entry, 1, "", f"damaged build cache: {found}; discarded and rebuilt",
+                                      "a link is removed itself; what it points to is never touched", "warning"))
         self.freshness = Freshness(code_fingerprint())
         self.parse = contentcache.CachedParse(project, self.freshness, jobs, self.notes)
         self.body_keys: dict[str, str] = {}
@@ -144,7 +150,8 @@ class CachedStages(PlainStages):
         """Last build's page records, read once here and handed on to publishing."""
         if self.output is not None:
             self.state = treestate.load(self.cache_dir, self.output)
-            self.memo = pagememo.open_memo(self.cache_dir, self.state, env, site, self.freshness, self.prints())
+            self.memo = pagememo.open_memo(self.cache_dir, self.state, env, site, self.freshness, self.prints(),
+                                           self.verify)
 
     def producer(self, parts_file: str, produce: Produce) -> Callable[[], list[OutputFile]]:
         """A producer whose unchanged parts come from the part file, saved by the process that made them."""
@@ -156,7 +163,7 @@ class CachedStages(PlainStages):
     def publish(self, output: Path, files: Sequence[OutputFile], index_search: Optional[IndexSearch]) -> None:
         """Patch the spare tree into the new site and swap it in."""
         with swap.write_errors(output):
-            sparetree.publish_reusing(self.cache_dir, output, files, index_search, self.state)
+            sparetree.publish_reusing(self.cache_dir, output, files, index_search, self.state, self.verify)
 
     def published(self) -> None:
         """Save what each page read, for the next build."""

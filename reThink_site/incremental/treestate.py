@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
+from reThink_site.incremental.fingerprints import bytes_digest
+
 FORMAT = "rethink-trees/1"
 STATE_FILE = "trees.json"
 SPARE_DIR = "spare-site"
@@ -104,16 +106,33 @@ def forget(cache_dir: Path) -> None:
         pass
 
 
-def trusted(found: Mapping[str, os.stat_result], recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, str]:
-    """Digests of the files on disk that are exactly as recorded (same inode, size and mtime)."""
+def trusted(found: Mapping[str, os.stat_result], recorded: Optional[Mapping[str, FileRecord]],
+            verify_in: Optional[Path] = None) -> dict[str, str]:
+    """Digests of the files on disk that are exactly as recorded (same inode, size and mtime).
+
+    With `verify_in` (the tree's folder, `rethink build --verify`) each such file is also read and its
+    bytes must give the recorded digest: that catches a file changed in place with its size and mtime
+    put back, which the cheap check cannot see, at the cost of reading the whole tree.
+    """
     if not recorded:
         return {}
     out = {}
     for path, st in found.items():
         record = recorded.get(path)
         if record is not None and stat.S_ISREG(st.st_mode) and record[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
-            out[path] = record[3]
+            if verify_in is None or _holds(verify_in / path, record[3]):
+                out[path] = record[3]
     return out
+
+
+def _holds(path: Path, digest: str) -> bool:
+    """True when the file's bytes give the digest (read without following a link)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        return bytes_digest(handle.read()) == digest
 
 
 def stat_recorded(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, os.stat_result]:
@@ -127,6 +146,6 @@ def stat_recorded(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> d
     return found
 
 
-def trusted_in(root: Path, recorded: Optional[Mapping[str, FileRecord]]) -> dict[str, str]:
+def trusted_in(root: Path, recorded: Optional[Mapping[str, FileRecord]], verify: bool = False) -> dict[str, str]:
     """Like `trusted`, looking up only the recorded files (files nobody recorded are of no use here)."""
-    return trusted(stat_recorded(root, recorded), recorded)
+    return trusted(stat_recorded(root, recorded), recorded, root if verify else None)

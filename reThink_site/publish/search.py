@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Optional
 
 from reThink_site.core.errors import SiteError
 
 SEARCH_FOLDER = "pagefind"  # where Pagefind writes its index and UI, relative to the site root
+REQUIRED_FILES = ("pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css")  # the theme loads these
+COMPRESSED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+COMPRESSED_SIGNATURE = b"pagefind_dcd"  # what every compressed Pagefind file holds once unpacked
 
 
 class SearchIndexError(SiteError):
@@ -41,3 +48,37 @@ def index_site(site_root: Path) -> None:
         detail = (result.stderr or result.stdout).strip() or f"exit code {result.returncode}"
         raise SearchIndexError(f"the search indexer (Pagefind) failed: {detail}; "
                                "build without search using --no-search")
+    problem = broken_index(site_root / SEARCH_FOLDER)
+    if problem:
+        raise SearchIndexError(f"the search indexer (Pagefind) reported success but wrote a broken index: "
+                               f"{problem} (is the disk full?); the previous site is left in place")
+
+
+def broken_index(folder: Path) -> str:
+    """What is wrong with the index Pagefind wrote ("" when it is whole): it may exit 0 on a full disk."""
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        return f"{SEARCH_FOLDER}/{missing[0]} is missing"
+    for base, _, names in os.walk(folder):
+        for name in sorted(names):
+            path = Path(base, name)
+            shown = path.relative_to(folder.parent).as_posix()
+            data = path.read_bytes()
+            if not data:
+                return f"{shown} is empty"
+            if name.endswith(COMPRESSED_SUFFIXES):
+                try:
+                    whole = gzip.decompress(data).startswith(COMPRESSED_SIGNATURE)
+                except (OSError, EOFError, zlib.error):
+                    whole = False
+                if not whole:
+                    return f"{shown} is cut short or damaged"
+    try:
+        languages = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        for language in languages.values():
+            for needed in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{language['wasm']}.pagefind"):
+                if not (folder / needed).is_file():
+                    return f"{SEARCH_FOLDER}/{needed} is missing"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return f"{SEARCH_FOLDER}/pagefind-entry.json is not Pagefind's description of an index"
+    return ""

@@ -306,7 +306,7 @@ def reference_walk(folder: Path, project: Path, problems: list[Problem]) -> list
     found: list[Path] = []
     if not folder.is_dir():
         return found
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):  # links inside are followed
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
         for name in list(dirnames):
@@ -316,6 +316,11 @@ def reference_walk(folder: Path, project: Path, problems: list[Problem]) -> list
                 dirnames.remove(name)
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith("~"):
+                continue
+            if (base / name).is_symlink() and not (base / name).exists():
+                problems.append(Problem(relative_name(base / name, project), 1, "",
+                                        f"symbolic link points to {os.readlink(base / name)}, which does not "
+                                        "exist; refused"))
                 continue
             if (base / name).is_symlink() and not inside(base / name):
                 problems.append(Problem(relative_name(base / name, project), 1, "",
@@ -343,7 +348,7 @@ def test_the_walk_finds_the_same_files_in_the_same_order_as_os_walk(tmp_path: Pa
     theirs: list[Problem] = []
     found = loader.walk(folder, project, mine)
     assert found == reference_walk(folder, project, theirs) and mine == theirs
-    assert len(mine) == 2 and len(found) == 13
+    assert len(mine) == 3 and len(found) == 14  # samedir/ is followed (2 files), broken.md is reported
     assert [f.name for f in loader.walk_found(folder, project, [])] == \
         [p.relative_to(project).as_posix() for p in found]
     assert [f.stem for f in loader.walk_found(folder, project, [])] == [p.stem for p in found]

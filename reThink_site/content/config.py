@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -88,12 +89,32 @@ class SiteConfig(BaseModel):
     def _relative(cls, value: str) -> str:
         if not value or "\x00" in value:
             raise ValueError(f"expected a folder name, found {value!r}")
+        if value.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", value) or ".." in re.split(r"[/\\]", value):
+            raise ValueError(f"expected a folder inside the project, such as content or site/output, found "
+                             f"{value!r} (to build into a folder elsewhere, pass --output)")
         return value
 
     @property
     def tz(self) -> ZoneInfo:
         """The site's zone object."""
         return ZoneInfo(self.timezone)
+
+
+def folders_outside(config: SiteConfig, project: Path, lines: dict) -> list[Problem]:
+    """The folder settings that lead out of the project through a symbolic link (what is there is not ours)."""
+    root = project.resolve()
+    found = []
+    for key in ("content_dir", "templates_dir"):
+        name = getattr(config, key)
+        try:
+            folder = (project / name).resolve()
+        except (OSError, RuntimeError):  # a link loop
+            folder = Path("/")
+        if folder != root and root not in folder.parents:
+            found.append(Problem("site.yaml", lines.get((key,), 1), key,
+                                 f"the folder {name} leads out of the project (to {folder}) through a symbolic "
+                                 "link; refused", "keep the site's folders inside the project"))
+    return found
 
 
 def problems_from_validation(err: ValidationError, path: str, line_of) -> list[Problem]:
@@ -142,6 +163,8 @@ def read_config(path: Path) -> ConfigFile:
         config = SiteConfig.model_validate(raw)
     except ValidationError as err:
         raise ContentErrors(problems_from_validation(err, name, lambda loc: nearest_line(lines, loc))) from None
+    if outside := folders_outside(config, path.parent, lines):
+        raise ContentErrors(outside)
     known = set(SiteConfig.model_fields)
     warnings = tuple(Problem(name, lines.get((key,), 1), key, f"unknown setting `{key}`",
                              f"did you mean `{guess}`?", "warning")

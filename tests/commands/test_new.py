@@ -128,3 +128,23 @@ def test_new_event_refuses_a_time_lost_at_the_clock_change(runner, make_site):
     result = runner.invoke(main, ["new", "event", "Gap", "--date", "2015-03-29 01:30", "--site", str(root)])
     assert result.exit_code == 2 and "does not exist" in result.output
     assert not list((root / "content").rglob("*.md"))
+
+
+@pytest.mark.parametrize("kind", ["insight", "event", "page"])
+def test_new_with_a_very_long_title_makes_a_file_that_builds(kind, runner, make_site, build_site_at):
+    from reThink_site.cli import main
+    from reThink_site.content.frontmatter import parse
+
+    root = make_site({})
+    title = ("Delivering neighbourhood services with communities across Greater Manchester " * 5)[:300]
+    result = runner.invoke(main, ["new", kind, title, "--date", "2015-03-02", "--site", str(root)])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    created = root / result.output.strip()
+    assert len(created.name.encode()) <= 255 and created.is_file()
+    doc = parse(created.read_bytes())
+    assert doc.meta["title"] == title.strip() and len(doc.meta["slug"]) <= 100
+    assert created.stem.endswith(doc.meta["slug"]) and not doc.meta["slug"].endswith("-")
+    build_site_at(root, now="2015-03-10T12:00")
+    too_long = runner.invoke(main, ["new", kind, "Short", "--slug", "a" * 240, "--site", str(root)])
+    assert too_long.exit_code == 2 and "at most 100 characters" in too_long.output and "Traceback" not in \
+        too_long.output

@@ -241,3 +241,67 @@ def test_resolve_site_path_stays_inside(tmp_path):
     for bad in ("/../secret", "/a/../../secret", "/a\\..\\..\\secret", "/a/\x00", "/./a/"):
         assert resolve_site_path(out, bad) is None
     assert ServeState(out, "/sub").base_path == "/sub/"
+
+
+def test_an_unexpected_error_in_a_rebuild_shows_the_overlay_and_the_next_change_rebuilds(copy_real_site,
+                                                                                          monkeypatch):
+    """A bug (not a content problem) in one rebuild must not end the watcher: the next save builds again."""
+    from reThink_site.build import BuildOptions
+    from reThink_site.commands import serve as serve_command
+
+    real_build, calls, said = serve_command.build, [], []
+
+    def flaky_build(options):
+        calls.append(options)
+        if len(calls) == 1:
+            raise KeyError("a bug in rethink")
+        return real_build(options)
+
+    monkeypatch.setattr(serve_command, "build", flaky_build)
+    monkeypatch.setattr(serve_command.watchfiles, "watch", lambda *paths, **kw: iter([{"first"}, {"second"}]))
+    output = copy_real_site / "output"
+    options = BuildOptions(project=copy_real_site, output=output, now=SERVE_NOW, jobs=1, search=False)
+    state = ServeState(output, PREFIX)
+    overlays = []
+    real_finished = state.finished_build
+
+    def finished(problems=()):
+        real_finished(problems)
+        overlays.append(serve_command_overlay(state))
+
+    monkeypatch.setattr(state, "finished_build", finished)
+    serve_command.watch_and_rebuild(options, state, said.append)
+    assert len(calls) == 2 and state.generation == 2
+    assert "KeyError" in overlays[0] and "unexpected error while rebuilding" in overlays[0]
+    assert overlays[1] == "" and state.problems == ()
+    assert any("Traceback" in line for line in said) and (output / "index.html").is_file()
+
+
+def serve_command_overlay(state: ServeState) -> str:
+    from reThink_site.commands.server import problem_overlay
+
+    return problem_overlay(state.problems)
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1{port}//events", "//events", "http://127.0.0.1{port}///events",
+                                    "http://evil.example//events"])
+def test_a_redirect_never_leads_to_another_host(target, tmp_path):
+    from urllib.parse import urljoin, urlsplit
+
+    from reThink_site.commands.server import make_server
+
+    (tmp_path / "output" / "events").mkdir(parents=True)
+    (tmp_path / "output" / "events" / "index.html").write_text("<h1>Events</h1>", encoding="utf-8")
+    server = make_server("127.0.0.1", 0, ServeState(tmp_path / "output", "/"))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        status, headers, _ = get(port, target.format(port=f":{port}"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 301
+    location = headers["Location"]
+    assert location == "/events/" and urlsplit(urljoin(f"http://127.0.0.1:{port}/", location)).netloc == \
+        f"127.0.0.1:{port}"

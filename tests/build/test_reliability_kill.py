@@ -1,6 +1,8 @@
 """A build killed at any moment leaves the previous output complete; the next build cleans up by itself.
 
-CI kills 15 builds. For a longer local run:  RETHINK_KILLS=200 pytest tests/build/test_reliability_kill.py -s
+CI kills 15 builds with SIGKILL and 3 with each other way (SIGTERM, SIGINT, SIGKILL to the process group).
+For a longer local run:  RETHINK_KILLS=200 pytest tests/build/test_reliability_kill.py -s  (a fifth as many for
+each other way)
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from reThink_site.build import BuildOptions, build
 from tests.helpers import PINNED_NOW, REPO, tree
 
 KILLS = int(os.environ.get("RETHINK_KILLS", "15"))
+WAYS = {"SIGKILL": KILLS, "SIGTERM": max(3, KILLS // 5), "SIGINT": max(3, KILLS // 5),
+        "process group SIGKILL": max(3, KILLS // 5)}  # how a build is stopped, and how many times
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
 
 
@@ -40,8 +46,17 @@ def set_version(site: Path, version: int) -> None:
         extra.unlink(missing_ok=True)
 
 
-def test_killed_builds_never_break_the_published_site(copy_real_site, tmp_path):
-    site = copy_real_site
+def stop(process: subprocess.Popen, way: str) -> None:
+    """Stop a build the way CI timeouts, the OOM killer, Ctrl-C or a killed job runner do."""
+    if way == "process group SIGKILL":
+        os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.send_signal(getattr(signal, way))
+
+
+@pytest.mark.parametrize("way", sorted(WAYS))
+def test_killed_builds_never_break_the_published_site(way, copy_real_site, tmp_path):
+    site, kills = copy_real_site, WAYS[way]
     known = {}
     for version in (1, 2):
         set_version(site, version)
@@ -62,14 +77,14 @@ def test_killed_builds_never_break_the_published_site(copy_real_site, tmp_path):
 
     rng = random.Random(20140108)
     killed_mid_build = 0
-    for attempt in range(KILLS):
+    for attempt in range(kills):
         set_version(site, 2 - attempt % 2)
         process = subprocess.Popen(build_command(site, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   env=ENV)
+                                   env=ENV, start_new_session=True)
         time.sleep(rng.uniform(0, typical))
         if process.poll() is None:
             killed_mid_build += 1
-        process.send_signal(signal.SIGKILL)
+            stop(process, way)
         process.wait(timeout=60)
         now_published = tree(output)
         assert now_published in (known[1], known[2]), f"kill {attempt}: output is neither the old nor the new site"
@@ -79,6 +94,6 @@ def test_killed_builds_never_break_the_published_site(copy_real_site, tmp_path):
     assert finished.returncode == 0 and "Traceback" not in finished.stderr, finished.stderr
     assert tree(output) == known[2]
     assert sorted(p.name for p in output.parent.iterdir()) == ["output"], "leftovers were not cleaned up"
-    print(f"\nkill test: {KILLS} kills, {killed_mid_build} while the build was running, "
+    print(f"\nkill test ({way}): {kills} kills, {killed_mid_build} while the build was running, "
           f"typical build {typical:.2f} s; output always complete")
-    assert killed_mid_build >= KILLS // 3  # the kills really landed inside builds
+    assert killed_mid_build >= kills // 3  # the kills really landed inside builds

@@ -106,7 +106,7 @@ def up_to_date(project: Path, key: str, now: Optional[str],
     `taken` is a snapshot the caller has just made (its roots and files), used when the roots are the same.
     """
     try:
-        if os.path.islink(project / CACHE_DIR):
+        if os.path.islink(project / CACHE_DIR) or os.path.islink(project / CACHE_DIR / MANIFEST):
             return None  # a cache from elsewhere: the build discards it
         manifest = json.loads((project / CACHE_DIR / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT or manifest["key"] != key:

@@ -111,7 +111,7 @@ def _publish_patched(cache_dir: Path, output: Path, files: Sequence[OutputFile],
 @contextmanager
 def spare_lock(cache_dir: Path) -> Iterator[int]:
     """Hold the spare lock (blocking until a cloner is done), so nobody else works on the spare meanwhile."""
-    fd = os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield fd

@@ -2,7 +2,8 @@
 
 Each build holds an exclusive lock on the project folder from before it reads anything until it has
 published; a second build says it is waiting and starts once the first is done. Real processes here.
-CI runs 3 concurrent pairs; for a longer local run:  RETHINK_PAIRS=30 pytest tests/build/test_reliability_concurrency.py -s
+CI runs 3 concurrent pairs; for a longer local run:
+    RETHINK_PAIRS=30 pytest tests/build/test_reliability_concurrency.py -s
 """
 
 from __future__ import annotations

@@ -13,8 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from reThink_site.incremental import bodycache, cachedir, contentcache, fastpath, pagememo, partcache, sparetree
-from reThink_site.incremental import treestate
+from reThink_site.incremental import (
+    bodycache,
+    cachedir,
+    contentcache,
+    fastpath,
+    pagememo,
+    partcache,
+    sparetree,
+    treestate,
+)
 from reThink_site.incremental.cachedir import CACHE_DIR
 from tests.helpers import PINNED_NOW, UNRELATED, assert_clean, edit_body, edit_title, run, tree
 

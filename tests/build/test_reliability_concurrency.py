@@ -97,3 +97,42 @@ def test_concurrent_builds_with_different_options_never_publish_a_mix(copy_real_
     print(f"\nconcurrency test: {PAIRS} pairs of concurrent builds (--drafts and not), {waited} builds waited "
           "for the other; the output was always one whole site")
     assert waited >= 1  # the pairs really overlapped
+
+
+def test_serve_drafts_waits_for_a_build_of_the_site_too(copy_real_site: Path, tmp_path: Path) -> None:
+    """`serve --drafts` builds through the same lock: started beside a build, it waits, then serves its own site."""
+    import http.client
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    holder = os.open(copy_real_site, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a build at work
+    process = subprocess.Popen([sys.executable, "-m", "reThink_site", "serve", "--site", str(copy_real_site),
+                                "--port", str(port), "--now", PINNED_NOW, "--drafts"], env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        said = read_line(process.stdout, 60)
+        assert "Another build of this site is running" in said, said
+        time.sleep(1.0)
+        assert process.poll() is None and not (copy_real_site / "output").exists()
+        os.close(holder)
+        holder = -1
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/local-rethink/")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("serve never came up after the lock was released")
+    finally:
+        if holder >= 0:
+            os.close(holder)
+        process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()

@@ -18,7 +18,7 @@ from reThink_site.core.urls import absolute, slugify
 from reThink_site.importing.items import ToDo, convert_item, gallery_images, person_entry
 from reThink_site.importing.links import LinkMap
 from reThink_site.importing.plan import Plan, make_plan, tag_names
-from reThink_site.importing.writing import KEPT, REPLACED, UNCHANGED, WRITTEN, Outcomes, put
+from reThink_site.importing.writing import EXTENDED, KEPT, REPLACED, UNCHANGED, WRITTEN, Outcomes, put
 from reThink_site.importing.wxr import Item, read_export
 
 REDIRECTS_FILE = "wordpress-redirects.csv"
@@ -51,11 +51,13 @@ class ImportReport:
         verb = "would write" if self.outcomes.dry_run else "wrote"
         lines = [f"Imported: {', '.join(f'{n} {what}' for what, n in self.counts.items() if n)}" or "Imported: nothing"]
         lines.append(f"Files: {verb} {self.outcomes.count(WRITTEN)}, replaced {self.outcomes.count(REPLACED)}, "
-                     f"unchanged {self.outcomes.count(UNCHANGED)}, kept {self.outcomes.count(KEPT)} "
+                     f"added to {self.outcomes.count(EXTENDED)}, unchanged {self.outcomes.count(UNCHANGED)}, "
+                     f"kept {self.outcomes.count(KEPT)} "
                      "existing files that differ" + ("" if self.outcomes.force else " (--force replaces them)"))
         if self.outcomes.dry_run:
             lines += [f"  would write {name}" for name in self.outcomes.by_state[WRITTEN]]
             lines += [f"  would replace {name}" for name in self.outcomes.by_state[REPLACED]]
+            lines += [f"  would add to {name}" for name in self.outcomes.by_state[EXTENDED]]
         lines += [f"  kept {name} (it differs from the import)" for name in self.outcomes.by_state[KEPT]]
         if self.remote_attachments:
             lines.append(f"Media left on the old site ({len(self.remote_attachments)}; "
@@ -152,8 +154,8 @@ def import_wordpress(options: ImportOptions) -> ImportReport:
     links.attachment_files()
     for name, source in sorted(links.copies.items()):
         put(outcomes, options.project, f"{content_rel}/assets/{name}", source=source)
-    if people_added:
-        put(outcomes, options.project, f"{content_rel}/people.yaml", people_bytes)
+    if people_bytes is not None:
+        put(outcomes, options.project, f"{content_rel}/people.yaml", people_bytes, may_extend=True)
     put(outcomes, options.project, REDIRECTS_FILE, redirect_table(plan, links, config.base_url))
     kinds = [t.kind for t in plan.targets]
     counts = {"events": kinds.count("events"), "insights": kinds.count("insights"), "pages": kinds.count("pages"),

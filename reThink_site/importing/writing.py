@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-WRITTEN, UNCHANGED, KEPT, REPLACED = "written", "unchanged", "kept", "replaced"
+WRITTEN, UNCHANGED, KEPT, REPLACED, EXTENDED = "written", "unchanged", "kept", "replaced", "extended"
 
 
 @dataclass
@@ -18,7 +18,8 @@ class Outcomes:
 
     dry_run: bool = False
     force: bool = False
-    by_state: dict[str, list[str]] = field(default_factory=lambda: {WRITTEN: [], UNCHANGED: [], KEPT: [], REPLACED: []})
+    by_state: dict[str, list[str]] = field(default_factory=lambda: {WRITTEN: [], UNCHANGED: [], KEPT: [], REPLACED: [],
+                                                                             EXTENDED: []})
 
     def count(self, state: str) -> int:
         """How many files ended in one state."""
@@ -63,19 +64,24 @@ def write_atomically(path: Path, data: Optional[bytes] = None, source: Optional[
 
 
 def put(outcomes: Outcomes, root: Path, rel: str, data: Optional[bytes] = None,
-        source: Optional[Path] = None) -> str:
-    """Write one file unless it is already there as is; a different file stays unless --force."""
+        source: Optional[Path] = None, may_extend: bool = False) -> str:
+    """Write one file unless it is already there as is; a different file stays unless --force.
+
+    With may_extend (people.yaml), new bytes that only add to the end of the file there are written.
+    """
     path = root / rel
     if path.exists():
         if path.is_file() and _same(path, data, source):
             state = UNCHANGED
+        elif may_extend and data is not None and path.is_file() and data.startswith(path.read_bytes()):
+            state = EXTENDED  # only added to (people.yaml's new authors): nothing there is lost
         elif not outcomes.force or not path.is_file():
             state = KEPT
         else:
             state = REPLACED
     else:
         state = WRITTEN
-    if state in (WRITTEN, REPLACED) and not outcomes.dry_run:
+    if state in (WRITTEN, REPLACED, EXTENDED) and not outcomes.dry_run:
         write_atomically(path, data, source)
     outcomes.by_state[state].append(rel)
     return state

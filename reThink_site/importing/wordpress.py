@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +158,8 @@ def import_wordpress(options: ImportOptions) -> ImportReport:
     if people_bytes is not None:
         put(outcomes, options.project, f"{content_rel}/people.yaml", people_bytes, may_extend=True)
     put(outcomes, options.project, REDIRECTS_FILE, redirect_table(plan, links, config.base_url))
+    if not options.dry_run and (outcomes.count(WRITTEN) or outcomes.count(REPLACED) or outcomes.count(EXTENDED)):
+        os.sync()  # once for every file written, instead of an fsync per file
     kinds = [t.kind for t in plan.targets]
     counts = {"events": kinds.count("events"), "insights": kinds.count("insights"), "pages": kinds.count("pages"),
               "drafts (among them)": sum(t.draft for t in plan.targets), "new people": people_added,

@@ -84,22 +84,22 @@ def test_an_interrupted_import_leaves_no_half_written_file(empty_site, run_impor
     assert run_import(complete).exit_code == 0
     finished = tree(complete)
     calls = {"n": 0}
-    real_fsync = os.fsync
+    real_replace = os.replace
 
-    def interrupted(fd):
+    def interrupted(temp, path):
         calls["n"] += 1
         if calls["n"] == 4:  # the fourth file is half written when the interrupt comes
-            os.ftruncate(fd, 10)
+            os.truncate(temp, 10)
             raise KeyboardInterrupt
-        real_fsync(fd)
+        real_replace(temp, path)
 
-    monkeypatch.setattr(writing.os, "fsync", interrupted)
+    monkeypatch.setattr(writing.os, "replace", interrupted)
     stopped = run_import(empty_site)  # click answers Ctrl-C with "Aborted!" and exit 1
     assert stopped.exit_code == 1 and "Aborted" in stopped.output
     left = tree(empty_site)
     assert len(left) == 1 + 3  # site.yaml and the three files finished before the interrupt
     assert all(finished[name] == data for name, data in left.items() if name != "site.yaml")
     assert not [name for name in left if name.endswith(".importing")]
-    monkeypatch.setattr(writing.os, "fsync", real_fsync)
+    monkeypatch.setattr(writing.os, "replace", real_replace)
     assert run_import(empty_site).exit_code == 0  # running it again completes the import
     assert tree(empty_site) == finished

@@ -8,11 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from reThink_site.cli import main
+from tests.helpers import WORDPRESS_EXPORT as EXPORT
+from tests.helpers import WORDPRESS_UPLOADS as UPLOADS
 from tests.helpers import write_site
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-EXPORT = FIXTURES / "inetwork-events.xml"
-UPLOADS = FIXTURES / "uploads"
 SITE_YAML = "title: Local reThink\nbase_url: https://localrethink.example.org/\n"
 
 

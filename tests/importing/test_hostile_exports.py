@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reThink_site.importing import writing
+from tests.helpers import WORDPRESS_EXPORT as EXPORT
 from tests.helpers import tree
-from tests.importing.conftest import EXPORT
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 WXR_OPEN = ('<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" '

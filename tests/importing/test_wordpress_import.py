@@ -13,8 +13,9 @@ import yaml
 from click.testing import CliRunner
 
 from reThink_site.cli import main
+from tests.helpers import WORDPRESS_EXPORT as EXPORT
+from tests.helpers import WORDPRESS_UPLOADS as UPLOADS
 from tests.helpers import tree
-from tests.importing.conftest import EXPORT, UPLOADS
 
 EVENTS = {
     "2014-01-08-briefing-design-in-public-services": "/2013/12/16/briefing-design-in-public-services/",

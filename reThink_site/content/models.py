@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from reThink_site.content.booking import Booking
+from reThink_site.content.venues import Access, Venue, resolve_location
 from reThink_site.core import timeparse
+
+__all__ = ["Access", "Venue"]  # re-exported: the content cache admits the model classes this module names
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_SCHEMES = ("http", "https", "mailto", "tel")
@@ -95,15 +99,20 @@ class Person(Frozen):
 
 
 class Location(Frozen):
-    """Where an event happens; only a URL (or the word `online`) means it is online."""
+    """Where an event happens: a place, an online join link, or both (hybrid); `venue` names venues.yaml."""
 
     name: Optional[str] = None
     address: Optional[str] = None
     city: Optional[str] = None
     postcode: Optional[str] = None
-    url: Optional[str] = None
+    url: Optional[str] = None  # the venue's website; for an online-only event, the join link
+    join: Optional[str] = None  # the online join link of an event held in a place too
+    venue: str = ""
+    latitude: Optional[float] = Field(default=None, ge=-90, le=90)
+    longitude: Optional[float] = Field(default=None, ge=-180, le=180)
+    access: Optional[Access] = None
 
-    _check_url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
+    _check_url = field_validator("url", "join")(lambda cls, v: v if v is None else check_url(v))
 
     @property
     def online(self) -> bool:
@@ -111,11 +120,27 @@ class Location(Frozen):
         return not (self.name or self.address or self.city or self.postcode)
 
     @property
+    def hybrid(self) -> bool:
+        """In a place and online at once."""
+        return not self.online and self.join is not None
+
+    @property
+    def join_link(self) -> Optional[str]:
+        """Where people join online, if they can."""
+        return self.join or (self.url if self.online else None)
+
+    @property
+    def website(self) -> Optional[str]:
+        """The place's own web page (never the join link)."""
+        return None if self.online else self.url
+
+    @property
     def one_line(self) -> str:
         """The place as one line, for calendars and e-mail."""
         if self.online:
             return "Online"
-        return ", ".join(p for p in (self.name, self.address, self.city, self.postcode) if p)
+        place = ", ".join(dict.fromkeys(p for p in (self.name, self.address, self.city, self.postcode) if p))
+        return place + (" and online" if self.hybrid else "")
 
 
 class Link(Frozen):
@@ -228,7 +253,7 @@ def _person(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-class Event(Content):
+class Event(Booking, Content):
     """Something readers can attend: the heart of the site."""
 
     timezone: Optional[str] = None  # before start/end: pydantic validates in order, and they need it
@@ -242,8 +267,9 @@ class Event(Content):
     registration: Optional[str] = None
     price: Optional[str] = None
     chatham_house: bool = False
-    status: Literal["scheduled", "cancelled", "postponed"] = "scheduled"
+    status: Literal["scheduled", "cancelled", "postponed", "rescheduled", "moved online"] = "scheduled"
     resources: tuple[Link, ...] = ()
+    access: Optional[Access] = None
 
     @field_validator("timezone")
     @classmethod
@@ -263,7 +289,8 @@ class Event(Content):
 
     @field_validator("location", mode="before")
     @classmethod
-    def _parse_location(cls, value: Any) -> Any:
+    def _parse_location(cls, value: Any, info: ValidationInfo) -> Any:
+        value = resolve_location(value, info.context.get("venues", {}))
         if isinstance(value, str):
             return {"url": None} if value.strip().lower() == "online" else {"name": value}
         return value
@@ -293,6 +320,13 @@ class Event(Content):
     def all_day(self) -> bool:
         """A date without a time means the whole day."""
         return not isinstance(self.start, datetime)
+
+    @property
+    def access_details(self) -> Optional[Access]:
+        """The event's access details laid over its venue's; None when nothing is said."""
+        venue = self.location.access if self.location is not None else None
+        found = self.access.over(venue) if self.access is not None else venue
+        return None if found is None or found.empty else found
 
 
 class Summary(Content):

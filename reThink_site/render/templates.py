@@ -16,7 +16,8 @@ from reThink_site.content import eventtime
 from reThink_site.content.index import Site, find_person
 from reThink_site.core import install, urls
 from reThink_site.core.errors import SiteError
-from reThink_site.render import calendar_links, jsonld
+from reThink_site.content.venues import map_url
+from reThink_site.render import calendar_links, eventpage, jsonld
 
 
 def default_theme() -> Path:
@@ -113,8 +114,13 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         url=lambda path: urls.prefixed(config.base_url, path),
         abs_url=lambda path: urls.absolute(config.base_url, path),
         date=format_date,
-        when=lambda event: eventtime.describe(event, config.tz),
-        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz),
+        when=lambda event: eventtime.describe(event, config.tz, config.events.clock),
+        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz, config.events.clock),
+        when_before=lambda event: eventtime.describe_previous(event, config.tz, config.events.clock),
+        when_moment=lambda event, name: eventtime.moment_text(getattr(event, name), event, config.tz,
+                                                              config.events.clock),
+        booking_state=lambda entry: eventpage.booking_now(entry.item, site),
+        map_url=lambda place: map_url(place.latitude, place.longitude, place.postcode),
         json_script=json_script,
         person_url=lambda person: find_person(site, person),
         slugify=urls.slugify,

@@ -1,0 +1,180 @@
+"""Venues and access details: where people go and whether they can get in, shared by events and venues.yaml."""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Any, Mapping, Optional, Union
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from reThink_site.core.urls import slugify
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}[0-9]$")
+
+# Each feature: what the page says when it is there, and when it is said not to be.
+ACCESS_FEATURES: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "step_free": ("Step-free access", "No step-free access"),
+    "accessible_toilet": ("Accessible toilet", "No accessible toilet"),
+    "hearing_loop": ("Hearing loop", "No hearing loop"),
+    "bsl": ("British Sign Language (BSL) interpretation", "No BSL interpretation"),
+    "captions": ("Live captions", "No live captions"),
+    "quiet_room": ("Quiet room", "No quiet room"),
+    "parking": ("Parking", "No parking"),
+    "dietary": ("Dietary needs catered for on request", "Dietary needs cannot be catered for"),
+})
+
+Feature = Optional[Union[bool, str]]  # yes, no, or a few words that say yes and how ("2 Blue Badge spaces")
+
+
+class _Frozen(BaseModel):
+    """Immutable, and unknown keys are mistakes (the same rules as the other nested models)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, data: Any) -> Any:
+        from reThink_site.content.models import find_control_character
+
+        found = find_control_character(data)
+        if found:
+            raise ValueError(f"expected text without control characters, found {found}")
+        return data
+
+
+class Access(_Frozen):
+    """Whether people can get in and take part, and whom to ask; unset features are simply not mentioned."""
+
+    step_free: Feature = None
+    accessible_toilet: Feature = None
+    hearing_loop: Feature = None
+    bsl: Feature = None
+    captions: Feature = None
+    quiet_room: Feature = None
+    parking: Feature = None
+    dietary: Feature = None
+    notes: Optional[str] = Field(default=None, max_length=2000)
+    contact: Optional[str] = None
+
+    @field_validator("contact")
+    @classmethod
+    def _check_contact(cls, value: Optional[str]) -> Optional[str]:
+        if value is None or _EMAIL.match(value) or _PHONE.match(value):
+            return value
+        raise ValueError(f"expected an e-mail address or a phone number, found {value!r}")
+
+    @property
+    def contact_url(self) -> Optional[str]:
+        """A mailto: or tel: link for the access contact."""
+        if self.contact is None:
+            return None
+        if "@" in self.contact:
+            return "mailto:" + self.contact
+        return "tel:" + re.sub(r"[^0-9+]", "", self.contact)
+
+    def features(self) -> list[tuple[str, bool, str]]:
+        """Each stated feature: its field name, whether it is there, and the words for it."""
+        found = []
+        for name, (yes, no) in ACCESS_FEATURES.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                found.append((name, True, f"{yes}: {value}"))
+            else:
+                found.append((name, value, yes if value else no))
+        return found
+
+    def lines(self) -> list[str]:
+        """The access details as plain lines, for calendars, e-mail and text."""
+        lines = [text for _, _, text in self.features()]
+        if self.notes:
+            lines.append(self.notes)
+        if self.contact:
+            lines.append(f"Access questions: {self.contact}")
+        return lines
+
+    @property
+    def empty(self) -> bool:
+        """Nothing is said at all."""
+        return not self.lines()
+
+    def over(self, base: Optional["Access"]) -> "Access":
+        """These details laid over a venue's: what the event says wins, field by field."""
+        if base is None:
+            return self
+        mine = self.model_dump(exclude_none=True)
+        return Access(**{**base.model_dump(exclude_none=True), **mine})
+
+
+class Venue(_Frozen):
+    """A place in venues.yaml that events name by its id; it gets a page listing its events."""
+
+    id: str
+    name: str = Field(min_length=1, max_length=200)
+    address: tuple[str, ...] = ()
+    town: Optional[str] = None
+    postcode: Optional[str] = None
+    latitude: Optional[float] = Field(default=None, ge=-90, le=90)
+    longitude: Optional[float] = Field(default=None, ge=-180, le=180)
+    website: Optional[str] = None
+    access: Optional[Access] = None
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _address_lines(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if slugify(value) != value:
+            raise ValueError(f"expected an id of lower-case letters, digits and hyphens, found {value!r}")
+        return value
+
+    @field_validator("website")
+    @classmethod
+    def _check_website(cls, value: Optional[str]) -> Optional[str]:
+        from reThink_site.content.models import check_url
+
+        return value if value is None else check_url(value)
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> "Venue":
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude: expected both latitude and longitude, or neither")
+        return self
+
+    def as_location(self) -> dict:
+        """The event `location` this venue stands for."""
+        found = {"venue": self.id, "name": self.name, "address": ", ".join(self.address) or None,
+                 "city": self.town, "postcode": self.postcode, "url": self.website,
+                 "latitude": self.latitude, "longitude": self.longitude,
+                 "access": self.access.model_dump(exclude_none=True) if self.access else None}
+        return {k: v for k, v in found.items() if v is not None}
+
+
+def map_url(latitude: Optional[float], longitude: Optional[float], postcode: Optional[str]) -> Optional[str]:
+    """An OpenStreetMap link by coordinates, else by postcode (a plain link: no map script on our pages)."""
+    if latitude is not None and longitude is not None:
+        return f"https://www.openstreetmap.org/?mlat={latitude:.5f}&mlon={longitude:.5f}#map=17/{latitude:.5f}/{longitude:.5f}"
+    if postcode:
+        return "https://www.openstreetmap.org/search?query=" + quote(postcode)
+    return None
+
+
+def resolve_location(value: Any, venues: Mapping[str, dict]) -> Any:
+    """A `location` naming a venue by id (alone, or as `venue:` in a mapping) becomes that venue's details."""
+    if isinstance(value, str) and value.strip() in venues:
+        return dict(venues[value.strip()])
+    if isinstance(value, dict) and isinstance(value.get("venue"), str):
+        venue = venues.get(value["venue"].strip())
+        if venue is None:
+            known = ", ".join(sorted(venues)) or "none yet"
+            raise ValueError(f"location.venue: expected the id of a venue in venues.yaml ({known}), "
+                             f"found {value['venue']!r}")
+        return {**venue, **value}
+    return value

@@ -232,7 +232,7 @@ def all_problems(config: SiteConfig, loaded: Loaded, rendered: list[tuple[Entry,
     """Every cross-file rule over what was loaded, rendered and planned (the build's checks step)."""
     entries = [entry for entry, _ in rendered]
     failed = failed_bodies(loaded, config, file_urls)
-    problems = [*url_collisions(entries), *body_warnings(entries + [e for e, _ in failed]), 
+    problems = [*url_collisions(entries), *body_warnings(entries + [e for e, _ in failed]),
                 *event_warnings(entries, config.tz)]
     produced = {f.site_path for f in files} | {content_url(f.kind, f.slug) for f in loaded.invalid}
     problems += reference_problems(entries + held_back, [(f.kind, f.slug) for f in loaded.invalid])

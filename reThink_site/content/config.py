@@ -55,12 +55,14 @@ class EventSettings(_Section):
     """How event times are written and how long an event with no end lasts in calendars."""
 
     clock: Literal["12-hour", "24-hour"] = "12-hour"
-    default_duration: timedelta = timedelta(hours=1)
+    default_duration: Optional[timedelta] = None  # unset: no DTEND, as the shared contract says
 
     @field_validator("default_duration", mode="before")
     @classmethod
     def _parse_duration(cls, value: Any) -> Any:
         """`90` (minutes), `2 hours`, `1 hour 30 minutes` or `1h30m`."""
+        if value is None:
+            return None
         if isinstance(value, int) and not isinstance(value, bool):
             minutes = value
         else:

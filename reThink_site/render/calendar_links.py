@@ -45,7 +45,7 @@ def links(entry: Entry, site: Site) -> CalendarLinks:
     """Google, Outlook.com and Outlook (work or school) compose links for one event."""
     event: Event = entry.item
     page = absolute(site.config.base_url, entry.url)
-    start, end = span(event, site.config.events.default_duration)
+    start, end = span(event, site.config.events.default_duration or DEFAULT_LENGTH)
     place = location_text(event) or ""
     if event.all_day:
         google_dates = f"{start:%Y%m%d}/{end:%Y%m%d}"

@@ -6,7 +6,7 @@ from typing import Optional
 
 from reThink_site.content import eventtime
 from reThink_site.content.booking import booking_state, needs_clock
-from reThink_site.content.index import Entry, Site
+from reThink_site.content.index import Site
 from reThink_site.content.models import Event
 
 

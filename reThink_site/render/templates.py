@@ -14,9 +14,9 @@ from markupsafe import Markup
 
 from reThink_site.content import eventtime
 from reThink_site.content.index import Site, find_person
+from reThink_site.content.venues import map_url
 from reThink_site.core import install, urls
 from reThink_site.core.errors import SiteError
-from reThink_site.content.venues import map_url
 from reThink_site.render import calendar_links, eventpage, jsonld
 
 
@@ -121,6 +121,7 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
                                                               config.events.clock),
         booking_state=lambda entry: eventpage.booking_now(entry.item, site),
         map_url=lambda place: map_url(place.latitude, place.longitude, place.postcode),
+        where=lambda event: "Online" if event.status == "moved online" else event.location.one_line,
         json_script=json_script,
         person_url=lambda person: find_person(site, person),
         slugify=urls.slugify,

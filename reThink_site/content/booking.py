@@ -8,9 +8,11 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from reThink_site.core import timeparse
+from reThink_site.core.localdates import N_
 
 BookingState = Literal["open", "waiting list", "fully booked"]
 CHANGED_STATUSES = frozenset({"cancelled", "postponed", "moved online"})  # each tells calendars to update
+STATUS_LABELS = (N_("Rescheduled"), N_("Moved online"))  # templates show `_(status|capitalize)`
 
 
 class Booking(BaseModel):

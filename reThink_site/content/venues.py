@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from reThink_site.core.localdates import N_
 from reThink_site.core.urls import slugify
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}[0-9]$")
 
-# Each feature: what the page says when it is there, and when it is said not to be.
+# Each feature: what the page says when it is there, and when it is said not to be (N_: for pybabel).
 ACCESS_FEATURES: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "step_free": ("Step-free access", "No step-free access"),
-    "accessible_toilet": ("Accessible toilet", "No accessible toilet"),
-    "hearing_loop": ("Hearing loop", "No hearing loop"),
-    "bsl": ("British Sign Language (BSL) interpretation", "No BSL interpretation"),
-    "captions": ("Live captions", "No live captions"),
-    "quiet_room": ("Quiet room", "No quiet room"),
-    "parking": ("Parking", "No parking"),
-    "dietary": ("Dietary needs catered for on request", "Dietary needs cannot be catered for"),
+    "step_free": (N_("Step-free access"), N_("No step-free access")),
+    "accessible_toilet": (N_("Accessible toilet"), N_("No accessible toilet")),
+    "hearing_loop": (N_("Hearing loop"), N_("No hearing loop")),
+    "bsl": (N_("British Sign Language (BSL) interpretation"), N_("No BSL interpretation")),
+    "captions": (N_("Live captions"), N_("No live captions")),
+    "quiet_room": (N_("Quiet room"), N_("No quiet room")),
+    "parking": (N_("Parking"), N_("No parking")),
+    "dietary": (N_("Dietary needs catered for on request"), N_("Dietary needs cannot be catered for")),
 })
 
 Feature = Optional[Union[bool, str]]  # yes, no, or a few words that say yes and how ("2 Blue Badge spaces")
@@ -75,26 +76,26 @@ class Access(_Frozen):
             return "mailto:" + self.contact
         return "tel:" + re.sub(r"[^0-9+]", "", self.contact)
 
-    def features(self) -> list[tuple[str, bool, str]]:
-        """Each stated feature: its field name, whether it is there, and the words for it."""
+    def features(self) -> list[tuple[str, bool, str, str]]:
+        """Each stated feature: its field name, whether it is there, its label and the editor's own words."""
         found = []
         for name, (yes, no) in ACCESS_FEATURES.items():
             value = getattr(self, name)
             if value is None:
                 continue
             if isinstance(value, str):
-                found.append((name, True, f"{yes}: {value}"))
+                found.append((name, True, yes, value))
             else:
-                found.append((name, value, yes if value else no))
+                found.append((name, value, yes if value else no, ""))
         return found
 
-    def lines(self) -> list[str]:
-        """The access details as plain lines, for calendars, e-mail and text."""
-        lines = [text for _, _, text in self.features()]
+    def lines(self, translate: Callable[[str], str] = str) -> list[str]:
+        """The access details as plain lines, for calendars, e-mail and text (labels through *translate*)."""
+        lines = [translate(label) + (f": {detail}" if detail else "") for _, _, label, detail in self.features()]
         if self.notes:
             lines.append(self.notes)
         if self.contact:
-            lines.append(f"Access questions: {self.contact}")
+            lines.append(f"{translate(N_('Access questions'))}: {self.contact}")
         return lines
 
     @property

@@ -35,8 +35,8 @@ def amenities(access: Optional[Access]) -> list[dict]:
     """Access details as schema.org LocationFeatureSpecifications on the Place."""
     if access is None:
         return []
-    return [{"@type": "LocationFeatureSpecification", "name": text, "value": there}
-            for _, there, text in access.features()]
+    return [{"@type": "LocationFeatureSpecification", "name": label + (f": {detail}" if detail else ""),
+             "value": there} for _, there, label, detail in access.features()]
 
 
 def physical_place(loc: Location, access: Optional[Access]) -> dict:

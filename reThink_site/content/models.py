@@ -6,33 +6,18 @@ import re
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Optional, Union
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from reThink_site.content.booking import Booking
-from reThink_site.content.venues import Access, Venue, resolve_location
+from reThink_site.content.fieldrules import Frozen, check_url, find_control_character
+from reThink_site.content.venues import Access, resolve_location
+from reThink_site.content.venues import Venue as Venue  # re-exported: the loader and index import it from here
 from reThink_site.core import timeparse
 
-__all__ = ["Access", "Venue"]  # re-exported: the content cache admits the model classes this module names
-
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL_SCHEMES = ("http", "https", "mailto", "tel")
 MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
 MAX_PATH_PART = 200  # one folder name of an alias
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # XML and iCalendar refuse these
-
-
-def find_control_character(value: Any) -> str | None:
-    """The first character no feed or calendar can carry, anywhere inside a field's value."""
-    if isinstance(value, str):
-        match = NOT_TEXT.search(value)
-        return f"U+{ord(match.group()):04X}" if match else None
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return next((found for item in value if (found := find_control_character(item))), None)
-    return None
 
 
 def check_group_name(value: str, what: str) -> str:
@@ -48,19 +33,6 @@ def check_group_name(value: str, what: str) -> str:
     return value
 
 
-def check_url(value: str) -> str:
-    """Allow only the contract's URL schemes, so no `javascript:` ever reaches a page."""
-    text = value.strip()
-    if any(ord(c) < 32 or c in "<>\"' \\" for c in text):
-        raise ValueError(f"expected a URL without spaces, quotes or control characters, found {value!r}")
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in URL_SCHEMES:
-        raise ValueError(f"expected a URL starting https://, http://, mailto: or tel:, found {value!r}")
-    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
-        raise ValueError(f"expected a web address with a host name, found {value!r}")
-    return text
-
-
 def check_site_path_or_url(value: str) -> str:
     """Accept a URL or a site path starting with `/` that stays inside the site."""
     text = value.strip()
@@ -69,20 +41,6 @@ def check_site_path_or_url(value: str) -> str:
             raise ValueError(f"expected a site path such as /assets/slides.pdf, found {value!r}")
         return text
     return check_url(text)
-
-
-class Frozen(BaseModel):
-    """Base for nested values: immutable, and unknown keys are mistakes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_control_characters(cls, data: Any) -> Any:
-        found = find_control_character(data)
-        if found:
-            raise ValueError(f"expected text without control characters, found {found}")
-        return data
 
 
 class Person(Frozen):

@@ -7,8 +7,9 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping, Optional, Union
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from reThink_site.content.fieldrules import Frozen, check_url
 from reThink_site.core.localdates import N_
 from reThink_site.core.urls import slugify
 
@@ -30,23 +31,7 @@ ACCESS_FEATURES: Mapping[str, tuple[str, str]] = MappingProxyType({
 Feature = Optional[Union[bool, str]]  # yes, no, or a few words that say yes and how ("2 Blue Badge spaces")
 
 
-class _Frozen(BaseModel):
-    """Immutable, and unknown keys are mistakes (the same rules as the other nested models)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_control_characters(cls, data: Any) -> Any:
-        from reThink_site.content.models import find_control_character
-
-        found = find_control_character(data)
-        if found:
-            raise ValueError(f"expected text without control characters, found {found}")
-        return data
-
-
-class Access(_Frozen):
+class Access(Frozen):
     """Whether people can get in and take part, and whom to ask; unset features are simply not mentioned."""
 
     step_free: Feature = None
@@ -111,7 +96,7 @@ class Access(_Frozen):
         return Access(**{**base.model_dump(exclude_none=True), **mine})
 
 
-class Venue(_Frozen):
+class Venue(Frozen):
     """A place in venues.yaml that events name by its id; it gets a page listing its events."""
 
     id: str
@@ -139,8 +124,6 @@ class Venue(_Frozen):
     @field_validator("website")
     @classmethod
     def _check_website(cls, value: Optional[str]) -> Optional[str]:
-        from reThink_site.content.models import check_url
-
         return value if value is None else check_url(value)
 
     @model_validator(mode="after")

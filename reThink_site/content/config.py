@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
-from reThink_site.content.models import Person, check_url
+from reThink_site.content.models import Person, check_url, find_control_character, single_line
 from reThink_site.core import timeparse
 from reThink_site.core.errors import ContentErrors, Problem
 from reThink_site.core.typos import likely_meant
@@ -37,6 +37,7 @@ class NewsletterSettings(_Section):
     footer: str = ""
 
     _url = field_validator("signup_url")(lambda cls, v: v if v is None else check_url(v))
+    _one_line = field_validator("title")(lambda cls, v: single_line(v))
 
 
 class MarkdownSettings(_Section):
@@ -64,12 +65,17 @@ class SiteConfig(BaseModel):
     output_dir: str = "output"
     templates_dir: str = "templates"
 
+    _one_line = field_validator("title")(lambda cls, v: single_line(v))
+
     @field_validator("base_url")
     @classmethod
     def _check_base(cls, value: str) -> str:
         if not value.startswith(("https://", "http://")):
             raise ValueError(f"expected an absolute https:// address, found {value!r}")
         check_url(value)
+        if "?" in value or "#" in value:
+            raise ValueError(f"expected the address the site is published at, without a ?query or #fragment "
+                             f"(every page's address is made by adding to it), found {value!r}")
         return value if value.endswith("/") else value + "/"
 
     @field_validator("timezone")
@@ -126,6 +132,17 @@ class ConfigFile:
     warnings: tuple[Problem, ...] = ()
 
 
+def control_characters(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Each setting (by key path) holding a character no feed, calendar or page can carry, and that character."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in control_characters(key, path + (key,)) + control_characters(item, path + (key,))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in control_characters(item, path + (index,))]
+    found = find_control_character(value)
+    return [(path, found)] if found else []
+
+
 def read_config(path: Path) -> ConfigFile:
     """Read and validate site.yaml; raise ContentErrors naming each bad key."""
     name = path.name
@@ -138,6 +155,11 @@ def read_config(path: Path) -> ConfigFile:
         raise ContentErrors([Problem(name, err.line, err.field, err.message, err.hint)]) from None
     if not isinstance(raw, dict):
         raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
+    control = control_characters(raw)
+    if control:
+        raise ContentErrors([Problem(name, nearest_line(lines, path), ".".join(map(str, path)),
+                                     f"expected text without control characters, found {found}")
+                             for path, found in control])
     try:
         config = SiteConfig.model_validate(raw)
     except ValidationError as err:

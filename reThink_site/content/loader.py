@@ -11,10 +11,10 @@ from pydantic import ValidationError
 from reThink_site.content.config import SiteConfig, problems_from_validation
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
-from reThink_site.content.models import KINDS, SAFE_SLUG, Content, Person
+from reThink_site.content.models import KINDS, MAX_NAME_SLUG, SAFE_SLUG, Content, Person
 from reThink_site.core.errors import Problem, relative_name
 from reThink_site.core.typos import likely_meant
-from reThink_site.core.urls import slug_from_filename
+from reThink_site.core.urls import slug_from_filename, slugify
 
 INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
 
@@ -58,8 +58,21 @@ def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str,
         problems.append(Problem(name, 1, "", "expected people as `id: {name: …}` entries"))
         return {}
     people: dict[str, Person] = {}
+    slugs: dict[str, Any] = {}  # page slug -> the key that gave it
     for key, value in raw.items():
         data = {"name": value} if isinstance(value, str) else value
+        line, slug = lines.get((key,), 1), slugify(str(key))
+        if not slug or len(slug) > MAX_NAME_SLUG:
+            problems.append(Problem(name, line, str(key), "expected a person id that gives the address of their "
+                                    f"page, /people/<id>/ (letters, digits and hyphens, at most {MAX_NAME_SLUG}), "
+                                    f"found {str(key)[:60]!r}", "use an id such as tom-okafor"))
+            continue
+        if slug in slugs:
+            problems.append(Problem(name, line, str(key), f"expected ids that give different pages, found "
+                                    f"{str(key)!r} and {str(slugs[slug])!r} (line {lines.get((slugs[slug],), 1)}), "
+                                    f"both /people/{slug}/", "merge the two people or rename one"))
+            continue
+        slugs[slug] = key
         try:
             if not isinstance(data, dict):
                 raise TypeError

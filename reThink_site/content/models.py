@@ -16,6 +16,7 @@ SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_SCHEMES = ("http", "https", "mailto", "tel")
 MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
 MAX_PATH_PART = 200  # one folder name of an alias
+LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # XML and iCalendar refuse these
 
 
@@ -32,7 +33,7 @@ def find_control_character(value: Any) -> str | None:
 
 
 def check_group_name(value: str, what: str) -> str:
-    """A tag or series name must give a URL part that is neither empty nor too long for a file name."""
+    """A tag, series or person id must give a URL part that is neither empty nor too long for a file name."""
     from reThink_site.core.urls import slugify
 
     slug = slugify(value)
@@ -42,6 +43,11 @@ def check_group_name(value: str, what: str) -> str:
         raise ValueError(f"expected a {what} of at most {MAX_NAME_SLUG} letters and digits, "
                          f"found one of {len(slug)}")
     return value
+
+
+def single_line(value: str) -> str:
+    """A title is one line wherever it lands (a calendar's NAME, a feed's title): line breaks become spaces."""
+    return LINE_BREAKS.sub(" ", value) if "\n" in value or "\r" in value else value
 
 
 def check_url(value: str) -> str:
@@ -92,6 +98,7 @@ class Person(Frozen):
     id: str = ""
 
     _check_url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
+    _check_id = field_validator("id")(lambda cls, v: v and check_group_name(v, "person id"))
 
 
 class Location(Frozen):
@@ -167,6 +174,8 @@ class Content(BaseModel):
             if found and isinstance(name, str):
                 raise ValueError(f"{name}: expected text without control characters, found {found}")
         return data
+
+    _one_line_title = field_validator("title")(lambda cls, v: single_line(v))
 
     @field_validator("slug")
     @classmethod

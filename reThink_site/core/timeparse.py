@@ -15,10 +15,14 @@ EPOCH_WINDOW = (int(datetime(EARLIEST_YEAR, 1, 1, tzinfo=timezone.utc).timestamp
                 int(datetime(LATEST_YEAR, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()))
 
 
+class OutsideWindow(ValueError):
+    """A date outside EARLIEST_YEAR..LATEST_YEAR."""
+
+
 def in_window(value: date) -> date:
     """Refuse a date or date-time whose year is outside the window, before any arithmetic can overflow."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValueError(f"expected a date {WINDOW}, found {value.isoformat()}")
+        raise OutsideWindow(f"expected a date {WINDOW}, found {value.isoformat()}")
     return value
 
 
@@ -105,6 +109,8 @@ def resolve_now(option: str | None, environ: dict, tz: tzinfo) -> datetime:
     if option:
         try:
             return parse_datetime(option, tz)
+        except OutsideWindow:
+            raise ValueError(f"--now: expected a date {WINDOW}, found {option!r}") from None
         except ValueError as err:
             raise ValueError(f"--now: {err}") from None
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -210,13 +210,14 @@ def output_collisions(entries: list[Entry], files: list[OutputFile]) -> list[Pro
     for entry in entries:
         owners.setdefault(output_path(entry.url), []).append(entry)
     aliased = {output_path(alias_url(alias)) for entry in entries for alias in entry.item.aliases}
+    shared = tuple(path.removesuffix("index.html") for path, found in owners.items() if len(found) > 1)
     problems = []
     for path, count in sorted(counts.items()):
         if unsafe_output_path(path):
             problems.append(Problem("output", 1, path, f"the build made an output path outside the output "
                                     f"folder: {path!r}", "report this: every path should come from a slug"))
-        if count < 2 or path in aliased or len(owners.get(path, ())) > 1:
-            continue
+        if count < 2 or path in aliased or path.startswith(shared):
+            continue  # two files at one URL: url_collisions names them (and not each file beside their pages)
         url = OutputFile(path).site_path
         if path in owners:
             entry = owners[path][0]

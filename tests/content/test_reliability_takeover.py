@@ -89,3 +89,11 @@ def test_every_output_path_is_checked_against_every_other():
     problems = output_collisions([], files)
     assert sorted(p.field for p in problems) == ["events/calendar/index.html", "people/../about/index.html"]
     assert all(p.is_error for p in problems)
+
+
+def test_two_issues_at_one_url_are_one_error_not_one_per_file_beside_them(make_site, build_site_at):
+    """Found by the fuzzer: each issue's email.html and email.txt were reported again, as nameless outputs."""
+    issue = "---\ntitle: Issue\ndate: 2014-06-01\nslug: june\n---\nHello.\n"
+    files = {"content/newsletters/2014-06-01-a.md": issue, "content/newsletters/2014-06-02-b.md": issue}
+    problem, = refused(make_site, build_site_at, files)
+    assert problem.path.startswith("content/newsletters/") and "/newsletter/june/" in problem.message

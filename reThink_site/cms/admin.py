@@ -10,7 +10,7 @@ from typing import Mapping
 from reThink_site.cms import bundle
 from reThink_site.cms.config import cms_config, config_yaml, preview_style
 from reThink_site.content.config import SiteConfig
-from reThink_site.content.models import Content, Person
+from reThink_site.content.models import KINDS, Content, Person
 from reThink_site.core.errors import Problem
 from reThink_site.core.outputs import OutputFile
 from reThink_site.core.urls import base_path
@@ -43,9 +43,39 @@ def icon_path(config: SiteConfig) -> str:
     return base_path(config.base_url).rstrip("/") + "/static/favicon.svg"
 
 
-def setup_script(config: SiteConfig) -> bytes:
-    """Preview entries with the site's own stylesheet."""
-    return f"CMS.registerPreviewStyle({json.dumps(preview_style(config))});\n".encode("utf-8")
+PREVIEW = """\
+(function () {
+  // Each entry previewed as the site shows it: its page's main parts, in the site's own stylesheet.
+  var h = window.h, people = %(people)s, kinds = %(kinds)s;
+  function named(person) {
+    if (!person) { return ""; }
+    var id = person.get ? person.get("id") : person;
+    return (person.get && person.get("name")) || people[id] || id || "";
+  }
+  var Preview = window.createClass({
+    render: function () {
+      var data = this.props.entry.get("data"), when = data.get("start") || data.get("date");
+      var place = data.getIn(["location", "name"]), speakers = data.get("speakers");
+      var who = speakers && speakers.map ? speakers.map(named).filter(Boolean).join(", ") : "";
+      return h("main", {id: "main"}, h("article", {className: "entry"},
+        h("h1", {}, data.get("title")),
+        when ? h("p", {className: "muted"}, String(when) + (place ? " \u00b7 " + place : "")) : null,
+        who ? h("p", {}, "Speakers: " + who) : null,
+        data.get("summary") ? h("p", {className: "entry__summary"}, data.get("summary")) : null,
+        h("div", {className: "entry__body"}, this.props.widgetFor("body"))));
+    }
+  });
+  kinds.forEach(function (kind) { CMS.registerPreviewTemplate(kind, Preview); });
+  CMS.registerPreviewStyle(%(style)s);
+})();
+"""
+
+
+def setup_script(config: SiteConfig, people: Mapping[str, Person]) -> bytes:
+    """Preview entries as the site shows them, with the site's own stylesheet."""
+    names = {key: person.name for key, person in sorted(people.items())}
+    return (PREVIEW % {"people": json.dumps(names, ensure_ascii=False), "kinds": json.dumps(list(KINDS)),
+                       "style": json.dumps(preview_style(config))}).encode("utf-8")
 
 
 def admin_files(project: Path, config: SiteConfig, people: Mapping[str, Person],
@@ -61,6 +91,6 @@ def admin_files(project: Path, config: SiteConfig, people: Mapping[str, Person],
                                 f"{bundle.VERSION} is not installed", "run ./dev site (it fetches the pinned "
                                 "copy from the npm registry) or python -m reThink_site.cms.bundle", "warning"))
         return files
-    files.append(OutputFile(f"{FOLDER}/{SETUP_SCRIPT}", setup_script(config)))
+    files.append(OutputFile(f"{FOLDER}/{SETUP_SCRIPT}", setup_script(config, people)))
     files += [OutputFile(f"{FOLDER}/{path.name}", source=path) for path in bundle.bundle_files(folder)]
     return files

@@ -125,7 +125,8 @@ def wait_until(check, seconds: float = 60, what: str = "") -> None:
 def test_an_event_made_and_an_insight_edited_in_the_browser(editing, chromium, tmp_path):
     project, site, admin, served = editing
     expected_file = plan_new(project, "content", "event", EVENT_TITLE, date(2026, 5, 14), "10:00").path
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Europe/London")
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Europe/London",
+                                 locale="en-GB")
     requests: list[str] = []
     console_errors: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
@@ -189,7 +190,7 @@ def test_an_event_made_and_an_insight_edited_in_the_browser(editing, chromium, t
             login.click()
         title.fill(EDITED_TITLE)
         preview = page.frame_locator("iframe").first
-        preview.get_by_text(EDITED_TITLE).wait_for()
+        preview.get_by_role("heading", name=EDITED_TITLE).wait_for()
         styles = preview.locator("link[rel=stylesheet]").evaluate_all("links => links.map(l => l.href)")
         assert any(href.endswith("/local-rethink/static/style.css") for href in styles), styles
         page.get_by_role("button", name="Publish").first.click()

@@ -49,7 +49,7 @@ def test_admin_holds_the_page_the_configuration_and_the_program(tmp_path):
     assert scripts((out / "index.html").read_bytes()) == [bundle.MAIN, admin.SETUP_SCRIPT]
     assert (out / bundle.MAIN).read_text() == "window.CMS = {};\n"
     assert (out / "12.decap-cms.js").is_file()
-    assert "registerPreviewStyle(\"/static/style.css\")" in (out / admin.SETUP_SCRIPT).read_text()
+    assert "registerPreviewStyle(\"/static/style.css\")" in (out / admin.SETUP_SCRIPT).read_text(encoding="utf-8")
     config = yaml.safe_load((out / admin.CONFIG_FILE).read_text(encoding="utf-8"))
     assert config["backend"]["repo"] == "example/site"
     assert not [p for p in report.warnings if p.field == "cms"]

@@ -11,12 +11,13 @@ from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.loader import Loaded
 from reThink_site.content.models import Content, Person
+from reThink_site.core.localdates import N_
 from reThink_site.core.urls import content_url, slugify
 from reThink_site.markdown.base import RenderedBody
 
 ENTRY_LISTS = ("events", "summaries", "insights", "pages", "newsletters")  # Site fields holding every entry
-KIND_LABEL = MappingProxyType({"events": "Event", "summaries": "Discussion summary", "insights": "Insight",
-              "newsletters": "Newsletter", "pages": "Page"})
+KIND_LABEL = MappingProxyType({"events": N_("Event"), "summaries": N_("Discussion summary"),
+                               "insights": N_("Insight"), "newsletters": N_("Newsletter"), "pages": N_("Page")})
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Entry:
     def label(self) -> str:
         """The kind in words, shown in lists and search results."""
         if self.kind == "insights" and self.item.source:
-            return "Press coverage"
+            return N_("Press coverage")
         return KIND_LABEL[self.kind]
 
     @property

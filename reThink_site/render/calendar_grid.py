@@ -9,6 +9,7 @@ from typing import Optional
 
 from reThink_site.content import eventtime
 from reThink_site.content.index import Entry, Site
+from reThink_site.core.localdates import N_
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -76,9 +77,9 @@ def _label(entry: Entry, day: date, site: Site) -> str:
     """What a day says about an event: its start time there, `All day`, or `Continues`."""
     event = entry.item
     if event.all_day:
-        return "All day"
+        return N_("All day")
     start = event.start.astimezone(site.tz)
-    return f"{start:%H:%M} {start.tzname()}" if start.date() == day else "Continues"
+    return f"{start:%H:%M} {start.tzname()}" if start.date() == day else N_("Continues")
 
 
 def events_by_day(site: Site) -> dict[date, tuple[DayEvent, ...]]:

@@ -8,6 +8,7 @@ import jinja2
 
 from reThink_site.content.index import Entry, Site
 from reThink_site.content.issue import build_issue
+from reThink_site.core.localdates import N_
 from reThink_site.core.outputs import OutputFile
 from reThink_site.core.urls import alias_url, output_path
 from reThink_site.render import calendars
@@ -54,10 +55,10 @@ def index_jobs(site: Site) -> list[Job]:
     jobs = [_job("/", "home.html"),
             _job("/events/", "events.html", upcoming=events_by_month(site.upcoming, site.tz),
                  past=events_by_year(site.past)),
-            _job("/summaries/", "list.html", title="Discussion summaries", entries=site.summaries,
-                 intro="Write-ups of what was said at Local reThink sessions."),
-            _job("/insights/", "list.html", title="Insights", entries=site.insights,
-                 intro="Blog posts, opinion pieces and press coverage."),
+            _job("/summaries/", "list.html", title=N_("Discussion summaries"), entries=site.summaries,
+                 intro=N_("Write-ups of what was said at Local reThink sessions.")),
+            _job("/insights/", "list.html", title=N_("Insights"), entries=site.insights,
+                 intro=N_("Blog posts, opinion pieces and press coverage.")),
             _job("/newsletter/", "newsletters.html"), _job("/people/", "people.html")]
     jobs += [_job(person.url, "person.html", person=person) for person in site.people]
     jobs.append(_job("/tags/", "tags.html"))

@@ -14,9 +14,10 @@ from markupsafe import Markup
 
 from reThink_site.content import eventtime
 from reThink_site.content.index import Site, find_person
-from reThink_site.core import install, urls
+from reThink_site.core import install, localdates, urls
 from reThink_site.core.errors import SiteError
-from reThink_site.render import calendar_links, jsonld
+from reThink_site.core.localdates import N_
+from reThink_site.render import calendar_links, catalogs, jsonld
 
 
 def default_theme() -> Path:
@@ -34,19 +35,17 @@ def theme_dirs(project: Path, templates_dir: str) -> list[Path]:
     return [own, default] if own.is_dir() and own != default else [default]
 
 
-def format_date(value: Any, style: str = "long") -> str:
-    """Dates as UK readers write them: 20 June 2014."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date() if style != "iso" else value
-    if style == "iso":
-        return value.isoformat()
-    if style == "short":
-        return f"{value.day} {value:%b %Y}"
-    if style == "month":
-        return f"{value:%B %Y}"
-    return f"{value.day} {value:%B %Y}"
+# Pagefind UI's messages (https://pagefind.app/docs/ui/), in its order; each through the catalog.
+PAGEFIND_MESSAGES = (
+    ("placeholder", N_("Type a name, topic or place")),
+)
+
+
+def pagefind_translations(gettext: Callable[[str], str]) -> Markup:
+    """Pagefind UI's `translations` option: the placeholder, and every message the catalog translates."""
+    pairs = [(key, gettext(text)) for key, text in PAGEFIND_MESSAGES]
+    shown = [(key, text) for key, text in pairs if key == "placeholder" or text != dict(PAGEFIND_MESSAGES)[key]]
+    return Markup("{ " + ", ".join(f"{key}: {json.dumps(text, ensure_ascii=False)}" for key, text in shown) + " }")
 
 
 class _NotPlainJson(Exception):
@@ -96,14 +95,17 @@ def call_macro(macro: Callable[..., Markup], *args: Any) -> Markup:
 
 def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = jinja2.Environment,
              remembered: Callable[..., Markup] = call_macro) -> jinja2.Environment:
-    """A strict, autoescaping environment with the site's filters and globals.
+    """A strict, autoescaping environment with the site's filters, globals and the language's catalog.
 
     The build may hand in a Site that notes what templates read, an Environment class that notes
     body reads, and a memo for `remembered` cards; templates cannot tell the difference.
     """
     config = site.config
+    language = config.language
+    folders = theme_dirs(project, config.templates_dir)
     env = environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in theme_dirs(project, config.templates_dir)]),
+        loader=jinja2.FileSystemLoader([str(p) for p in folders]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -112,7 +114,7 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
     env.filters.update(
         url=lambda path: urls.prefixed(config.base_url, path),
         abs_url=lambda path: urls.absolute(config.base_url, path),
-        date=format_date,
+        date=lambda value, style="long": localdates.format_date(value, style, language),
         when=lambda event: eventtime.describe(event, config.tz),
         when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz),
         json_script=json_script,
@@ -121,8 +123,11 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         event_jsonld=lambda entry: jsonld.event_data(entry, site),
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
+    translated = catalogs.translations(folders, language)
+    env.install_gettext_translations(translated, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
-                       remembered=remembered)
+                       remembered=remembered, weekday_names=lambda: localdates.weekday_names(language),
+                       pagefind_translations=lambda: pagefind_translations(translated.gettext))
     env.tests["within"] = lambda url, prefix: url.startswith(prefix)  # a plain call, cheaper than a method call
     env.tests["datetime"] = lambda v: isinstance(v, datetime)
     env.tests["date"] = lambda v: isinstance(v, date) and not isinstance(v, datetime)

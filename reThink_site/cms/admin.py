@@ -23,9 +23,10 @@ SETUP_SCRIPT = "setup.js"
 def admin_page(config: SiteConfig, installed: bool) -> bytes:
     """The page that loads the CMS; without the program it says how to install it instead."""
     title = html.escape(f"Edit {config.title}")
+    here = base_path(config.base_url).rstrip("/") + f"/{FOLDER}/"  # site paths, as every page of the site links
     if installed:
-        body = (f'<script src="{bundle.MAIN}"></script>\n'
-                f'<script src="{SETUP_SCRIPT}"></script>\n')
+        body = (f'<script src="{here}{bundle.MAIN}"></script>\n'
+                f'<script src="{here}{SETUP_SCRIPT}"></script>\n')
     else:
         body = (f"<main><h1>{title}</h1><p>The editor ({bundle.NAME} {bundle.VERSION}) was not installed when "
                 "this site was built. Run <code>./dev site</code> with a connection to the npm registry, or "
@@ -34,7 +35,7 @@ def admin_page(config: SiteConfig, installed: bool) -> bytes:
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="robots" content="noindex">\n'
             f'<link rel="icon" href="{html.escape(icon_path(config))}" type="image/svg+xml">\n'
-            f'<link rel="cms-config-url" type="text/yaml" href="{CONFIG_FILE}">\n'
+            f'<link rel="cms-config-url" type="text/yaml" href="{here}{CONFIG_FILE}">\n'
             f"<title>{title}</title>\n</head>\n<body>\n{body}</body>\n</html>\n").encode("utf-8")
 
 

@@ -46,7 +46,12 @@ def test_admin_holds_the_page_the_configuration_and_the_program(tmp_path):
     report = build(BuildOptions(project=root, output=tmp_path / "out", now="2026-01-01T12:00", search=False,
                                 cache=False))
     out = tmp_path / "out" / "admin"
-    assert scripts((out / "index.html").read_bytes()) == [bundle.MAIN, admin.SETUP_SCRIPT]
+    assert scripts((out / "index.html").read_bytes()) == ["/admin/" + bundle.MAIN, "/admin/" + admin.SETUP_SCRIPT]
+    doc = html5lib.parse((out / "index.html").read_bytes(), namespaceHTMLElements=False)
+    assert doc.find(".//title").text == "Edit Test reThink"
+    assert [m.get("content") for m in doc.iter("meta") if m.get("name") == "robots"] == ["noindex"]
+    assert [link.get("href") for link in doc.iter("link") if link.get("rel") == "cms-config-url"] == \
+        ["/admin/config.yml"]
     assert (out / bundle.MAIN).read_text() == "window.CMS = {};\n"
     assert (out / "12.decap-cms.js").is_file()
     assert "registerPreviewStyle(\"/static/style.css\")" in (out / admin.SETUP_SCRIPT).read_text(encoding="utf-8")

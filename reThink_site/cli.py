@@ -238,6 +238,34 @@ def serve(site_dir, now, drafts, future, host, port, search, cms) -> None:
     sys.exit(code)
 
 
+@main.group(name="import")
+def import_group() -> None:
+    """Move content in from another tool (a WordPress export)."""
+
+
+@import_group.command(name="wordpress")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The wp-content/uploads folder (or an unpacked media export): its files are copied into "
+                   "content/assets/ and linked; without it media stay on the old site and are listed.")
+@click.option("--events-category", "event_categories", multiple=True, metavar="NAME",
+              help="Posts in this category (its name or slug) become events; repeat for more than one.")
+@click.option("--dry-run", is_flag=True, help="List what would be written and write nothing.")
+@click.option("--force", is_flag=True, help="Replace existing files that differ from the import.")
+@SITE_OPTION
+def import_wordpress(export, uploads, event_categories, dry_run, force, site_dir) -> None:
+    """Import a WordPress export (WXR): posts, events, pages, authors, tags, media and old addresses."""
+    from reThink_site.commands.importer import import_wordpress_export
+
+    try:
+        project = find_site(site_dir)
+        report = import_wordpress_export(project, export, uploads, tuple(event_categories), dry_run, force)
+    except SiteError as err:
+        fail(err)
+        return
+    click.echo(report.text())
+
+
 if __name__ == "__main__":
     main()
 

@@ -29,6 +29,10 @@ TESTS = REPO / "tests"
 PINNED_NOW = "2015-03-10T12:00"  # after the last event and post of the real site: everything published
 LONDON = ZoneInfo("Europe/London")  # the default site zone
 
+WORDPRESS_FIXTURES = TESTS / "importing" / "fixtures"
+WORDPRESS_EXPORT = WORDPRESS_FIXTURES / "inetwork-events.xml"  # the fixture WXR export the import tests read
+WORDPRESS_UPLOADS = WORDPRESS_FIXTURES / "uploads"  # its wp-content/uploads folder
+
 MINIMAL_SITE_YAML = """\
 title: Test reThink
 base_url: https://example.org/

@@ -1,0 +1,1 @@
+"""Moving in: reading another tool's export (a WordPress WXR file) into content files and redirects."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import Mapping
+from types import MappingProxyType
+from typing import Any, Mapping
 
 from reThink_site.cms import bundle
 from reThink_site.cms.config import cms_config, config_yaml, preview_style
@@ -80,13 +81,14 @@ def setup_script(config: SiteConfig, people: Mapping[str, Person]) -> bytes:
 
 
 def admin_files(project: Path, config: SiteConfig, people: Mapping[str, Person],
-                items: Mapping[str, tuple[Content, ...]], problems: list[Problem]) -> list[OutputFile]:
+                items: Mapping[str, tuple[Content, ...]], problems: list[Problem],
+                venues: Mapping[str, Any] = MappingProxyType({})) -> list[OutputFile]:
     """Every file of /admin/ when site.yaml has a `cms:` section; one warning when the program is missing."""
     if config.cms is None:
         return []
     folder = bundle.bundle_folder(project)
     files = [OutputFile(f"{FOLDER}/index.html", admin_page(config, folder is not None)),
-             OutputFile(f"{FOLDER}/{CONFIG_FILE}", config_yaml(cms_config(config, people, items)))]
+             OutputFile(f"{FOLDER}/{CONFIG_FILE}", config_yaml(cms_config(config, people, items, venues)))]
     if folder is None:
         problems.append(Problem("site.yaml", 1, "cms", f"/admin/ is built without the editor: {bundle.NAME} "
                                 f"{bundle.VERSION} is not installed", "run ./dev site (it fetches the pinned "

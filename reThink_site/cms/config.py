@@ -33,14 +33,22 @@ def post_options(items: Mapping[str, tuple[Content, ...]]) -> list[dict]:
             for kind in FEATURABLE for item in sorted(items.get(kind, ()), key=lambda i: i.source_path)]
 
 
-def relation_widget(people: Mapping[str, Person], items: Mapping[str, tuple[Content, ...]]):
-    """The widget for each named relation: people.yaml and posts as choices, events as a live relation."""
+def venue_options(venues: Mapping[str, Any]) -> list[dict]:
+    """venues.yaml as choices: the id is stored, the name and town shown."""
+    return [{"label": ", ".join(filter(None, [v.name, getattr(v, "town", None)])), "value": key}
+            for key, v in sorted(venues.items(), key=lambda item: item[1].name.lower())]
+
+
+def relation_widget(people: Mapping[str, Person], items: Mapping[str, tuple[Content, ...]],
+                    venues: Mapping[str, Any] = MappingProxyType({})):
+    """The widget for each named relation: people.yaml, venues.yaml and posts as choices, events as a live one."""
 
     def widget(name: str, many: bool) -> Optional[Widget]:
         if name == "events":
             return {"widget": "relation", "collection": "events", "value_field": "{{slug}}",
                     "search_fields": ["title"], "display_fields": ["title"], "multiple": many}
-        options = {"people": people_options(people), "posts": post_options(items)}.get(name)
+        options = {"people": people_options(people), "posts": post_options(items),
+                   "venues": venue_options(venues)}.get(name)
         if options is None:
             return None
         if not options:  # a select needs choices; until there are some, the value is typed
@@ -94,9 +102,10 @@ def backend(config: SiteConfig) -> dict:
     return found
 
 
-def cms_config(config: SiteConfig, people: Mapping[str, Person], items: Mapping[str, tuple[Content, ...]]) -> dict:
+def cms_config(config: SiteConfig, people: Mapping[str, Person], items: Mapping[str, tuple[Content, ...]],
+               venues: Mapping[str, Any] = MappingProxyType({})) -> dict:
     """The whole configuration: backend, media folders, one collection per kind."""
-    relation = relation_widget(people, items)
+    relation = relation_widget(people, items, venues)
     settings = config.cms
     found: dict[str, Any] = {"backend": backend(config)}
     if settings is None or settings.editorial_workflow:

@@ -41,6 +41,8 @@ def shape_of(annotation: Any) -> Shape:
         options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         if datetime in options:
             return Shape(datetime)
+        if str in options and all(arg in (str, bool) for arg in options):
+            return Shape(str)  # yes, no, or a few words: typed as words
         if len(options) == 1:
             return shape_of(options[0])
         return Shape(None)
@@ -95,7 +97,11 @@ def widget_for(shape: Shape, info: FieldInfo, relation: Relation,
             return {"widget": "list", "fields": fields, "summary": shown, "collapsed": False}
         return {"widget": "object", "fields": fields, "collapsed": False}
     if shape.many:
-        return {"widget": "list"} if base is str else None  # a list of words: typed with commas
+        if base is str:
+            return {"widget": "list"}  # a list of words: typed with commas
+        one = widget_for(Shape(base), info, relation, nested)  # a list of dates, numbers: one box each
+        return None if one is None else {"widget": "list", "field": {"label": label(info.title or "value"),
+                                                                     "name": "value", **one}}
     if base is bool:
         return {"widget": "boolean"}
     if base is int:

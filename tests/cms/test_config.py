@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -29,7 +30,7 @@ def real_site():
 def generated(real_site) -> dict:
     """The configuration as the CMS reads it: generated, written as YAML and parsed back."""
     config, loaded = real_site
-    return yaml.safe_load(config_yaml(cms_config(config, loaded.people, loaded.items)))
+    return yaml.safe_load(config_yaml(cms_config(config, loaded.people, loaded.items, loaded.venues)))
 
 
 def collection(config: dict, name: str) -> dict:
@@ -63,7 +64,10 @@ def test_widgets_follow_the_field_types(generated):
     start = field(events, "start")
     assert (start["widget"], start["format"], start["required"]) == ("datetime", "YYYY-MM-DD HH:mm", True)
     assert field(events, "status")["widget"] == "select"
-    assert field(events, "status")["options"] == ["scheduled", "cancelled", "postponed"]
+    assert field(events, "status")["options"] == list(typing.get_args(Event.model_fields["status"].annotation))
+    assert field(events, "status")["options"][:3] == ["scheduled", "cancelled", "postponed"]
+    previous = field(events, "previous_start")
+    assert (previous["widget"], previous["field"]["widget"]) == ("list", "datetime")
     assert field(events, "status")["default"] == "scheduled"
     assert (field(events, "chatham_house")["widget"], field(events, "chatham_house")["default"]) == ("boolean", False)
     assert field(events, "speakers")["widget"] == "list"

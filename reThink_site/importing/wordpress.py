@@ -105,6 +105,9 @@ def redirect_table(plan: Plan, links: LinkMap, base_url: str) -> bytes:
     for url, local in links.attachment_files():
         if local:
             rows.add((url, absolute(base_url, local)))
+    home = (plan.channel.base_blog_url or plan.channel.link).rstrip("/")
+    if home:
+        rows.update((f"{home}{old}/", absolute(base_url, new)) for old, new in plan.archives.items())
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["old_url", "new_url"])

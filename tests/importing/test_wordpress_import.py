@@ -239,3 +239,16 @@ def test_wxr_1_1_reads_the_same(empty_site, run_import, tmp_path):
                      .replace("<wp:wxr_version>1.2<", "<wp:wxr_version>1.1<"), encoding="utf-8")
     assert run_import(empty_site, older).exit_code == 0
     assert sorted(p.stem for p in (empty_site / "content/events").glob("*.md")) == sorted(EVENTS)
+
+
+def test_a_self_hosted_export_reads_the_same_with_its_wp_content_uploads(empty_site, run_import, tmp_path):
+    hosted = tmp_path / "self-hosted.xml"
+    hosted.write_text(EXPORT.read_text(encoding="utf-8")
+                      .replace("https://inetworkevents.files.wordpress.com/", "https://www.example.net/wp-content/uploads/")
+                      .replace("https://inetworkevents.wordpress.com", "https://www.example.net"), encoding="utf-8")
+    assert run_import(empty_site, hosted).exit_code == 0
+    briefing = post(empty_site, "events/2014-01-08-briefing-design-in-public-services.md")
+    assert briefing["aliases"] == ["/2013/12/16/briefing-design-in-public-services/"]
+    assert "(/assets/uploads/2014/01/dips-application-form-final.pdf)" in briefing.content
+    assert "(/events/2014-01-08-briefing-design-in-public-services/)" in \
+        post(empty_site, "events/2014-01-15-redefining-local-public-services.md").content

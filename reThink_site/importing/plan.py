@@ -73,6 +73,7 @@ class Plan(Frozen):
     skipped: dict[str, int]  # why -> how many (private, trash, revision, nav_menu_item …)
     comments: int
     old_hosts: tuple[str, ...]
+    categories: dict[str, str]  # every category items carry: lower-cased name and slug -> its name
     archives: dict[str, str]  # an old category, tag or author archive's path -> its tag or person page
 
     def by_position(self) -> dict[int, Target]:
@@ -184,12 +185,17 @@ def make_plan(export: Path, event_categories: frozenset[str]) -> Plan:
     head: Optional[ExportHead] = None
     links: list[str] = []
     archives: dict[str, str] = {}
+    categories: dict[str, str] = {}
     for position, record in enumerate(read_export(export, with_bodies=False)):
         if isinstance(record, ExportHead):
             head = record
             continue
         item = record
         comments += item.comments
+        for term in item.terms:
+            if term.domain == "category":
+                categories.setdefault(term.name.lower(), term.name)
+                categories.setdefault(term.slug.lower(), term.name)
         if item.link:
             links.append(item.link)
         if item.post_type == "attachment":
@@ -231,7 +237,8 @@ def make_plan(export: Path, event_categories: frozenset[str]) -> Plan:
                                         else upload_path(a.url)}) for a in attachments]
     return Plan(channel=head.channel, authors=head.authors, targets=tuple(with_aliases), venues=venues,
                 attachments=tuple(attachments), skipped=dict(sorted(skipped.items())), comments=comments,
-                old_hosts=hosts, archives=dict(sorted(archives.items())))
+                old_hosts=hosts, archives=dict(sorted(archives.items())),
+                categories=categories)
 
 
 def _note_archives(item: Item, kind: str, event_categories: frozenset[str], archives: dict[str, str]) -> None:

@@ -252,3 +252,11 @@ def test_a_self_hosted_export_reads_the_same_with_its_wp_content_uploads(empty_s
     assert "(/assets/uploads/2014/01/dips-application-form-final.pdf)" in briefing.content
     assert "(/events/2014-01-08-briefing-design-in-public-services/)" in \
         post(empty_site, "events/2014-01-15-redefining-local-public-services.md").content
+
+
+def test_an_events_category_the_export_lacks_is_named_in_the_report(empty_site, run_import):
+    result = run_import(empty_site, EXPORT, "--dry-run", events=("Events", "Meetups"))
+    assert result.exit_code == 0
+    assert ("--events-category Meetups: no item of the export is in this category (its categories: Blog, Events, "
+            "Local reThink)") in result.output.splitlines()
+    assert "--events-category Events" not in result.output

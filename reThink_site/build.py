@@ -132,7 +132,7 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
     progress(len(bodies))
     rendered = [(make_entry(kind, item, url, body, loaded.lines.get(item.source_path, {})), body)
                 for (kind, item, url), body in zip(chosen, bodies)]
-    site = timer.step("index", build_site, config, now, [entry for entry, _ in rendered])
+    site = timer.step("index", build_site, config, now, [entry for entry, _ in rendered], loaded.venues)
     files, problems = timer.step("render", render_outputs, project, site, loaded.assets, options.jobs, stages)
     problems += [*settings.warnings, *loaded.problems,
                  *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls)]

@@ -6,6 +6,7 @@ import os
 from collections import Counter
 from typing import Iterable, Mapping
 
+from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.frontmatter import nearest_line
 from reThink_site.content.index import Entry, source_key
@@ -185,6 +186,31 @@ def body_warnings(entries: list[Entry]) -> list[Problem]:
             for e in entries if has_script(e.item.body)]
 
 
+def event_warnings(entries: list[Entry], site_tz) -> list[Problem]:
+    """Events search engines will not show, online events nobody can join, booking closing after the start."""
+    problems = []
+    for entry in entries:
+        if entry.kind != "events":
+            continue
+        event = entry.item
+        where = event.location
+        if where is None:
+            problems.append(Problem(event.source_path, line_for(entry, "title"), "location",
+                                    "no location: search engines will not show this event",
+                                    "give the place (a venue id, a name and address) or `online` with a link",
+                                    "warning"))
+        elif (where.online or event.status == "moved online") and not (where.join_link or event.registration):
+            problems.append(Problem(event.source_path, line_for(entry, "location"), "location",
+                                    "an online event with no join link or registration link",
+                                    "add location.url (or location.join) or registration:", "warning"))
+        starts = eventtime.starts_at(event, site_tz)
+        if event.booking_closes is not None and event.booking_closes > starts:
+            problems.append(Problem(event.source_path, line_for(entry, "booking_closes"), "booking_closes",
+                                    f"booking closes after the event starts ({event.booking_closes} is after "
+                                    f"{starts})", "set booking_closes before start:", "warning"))
+    return problems
+
+
 def failed_bodies(loaded: Loaded, config: SiteConfig, file_urls: dict) -> list[tuple[Entry, Rendered]]:
     """Bodies of files that failed validation, rendered only so their own link problems show too."""
     renderer, out = make_renderer(config.markdown.engine, config.markdown.raw_html), []
@@ -206,7 +232,8 @@ def all_problems(config: SiteConfig, loaded: Loaded, rendered: list[tuple[Entry,
     """Every cross-file rule over what was loaded, rendered and planned (the build's checks step)."""
     entries = [entry for entry, _ in rendered]
     failed = failed_bodies(loaded, config, file_urls)
-    problems = [*url_collisions(entries), *body_warnings(entries + [e for e, _ in failed])]
+    problems = [*url_collisions(entries), *body_warnings(entries + [e for e, _ in failed]),
+                *event_warnings(entries, config.tz)]
     produced = {f.site_path for f in files} | {content_url(f.kind, f.slug) for f in loaded.invalid}
     problems += reference_problems(entries + held_back, [(f.kind, f.slug) for f in loaded.invalid])
     unpublished_urls = {e.url for e in held_back}

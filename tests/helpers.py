@@ -291,3 +291,177 @@ EXPECTED_UTC = {
 }
 
 EVENT_SITE_NOW = "2014-10-20T09:00"  # the summer workshop is past, the clock-change night and the rest to come
+
+# Events the way councils run them: a venue from venues.yaml, hybrid, rescheduled, moved online, booking.
+COUNCIL_SITE_YAML = """\
+title: Council reThink
+base_url: https://example.org/
+description: A test site of council events.
+contact_email: events@example.org
+events:
+  default_duration: 90 minutes
+"""
+COUNCIL_FILES = {
+    "content/venues.yaml": """\
+        eastmoor-centre:
+          name: Eastmoor Community Centre
+          address: [4 Mill Lane]
+          town: Eastmoor
+          postcode: EX4 1AB
+          latitude: 50.7236
+          longitude: -3.5275
+          website: https://eastmoor.example.org/
+          access:
+            step_free: true
+            accessible_toilet: true
+            hearing_loop: false
+            parking: 2 Blue Badge spaces by the main door
+            contact: access@eastmoor.example.org
+        """,
+    "content/events/2015-03-05-hybrid-forum.md": """\
+        ---
+        title: Hybrid forum
+        start: 2015-03-05 10:00
+        end: 2015-03-05 16:00
+        location: {venue: eastmoor-centre, join: "https://meet.example.com/forum"}
+        access: {bsl: true, captions: true, hearing_loop: true, dietary: true}
+        host: Eastmoor Council
+        registration: https://tickets.example.com/forum
+        booking_opens: 2015-02-01 09:00
+        booking_closes: 2015-03-02 17:00
+        places: 40
+        price: Free to iNetwork members
+        ---
+        A forum in the hall and online.
+        """,
+    "content/events/2015-03-12-moved-briefing.md": """\
+        ---
+        title: Moved briefing
+        start: 2015-03-12 12:00
+        end: 2015-03-12 13:30
+        status: rescheduled
+        previous_start: 2015-03-10 12:00
+        location: eastmoor-centre
+        registration: https://tickets.example.com/briefing
+        booking: waiting list
+        price: "£10"
+        ---
+        The briefing moved by two days.
+        """,
+    "content/events/2015-03-19-online-now.md": """\
+        ---
+        title: Now online
+        start: 2015-03-19 14:00
+        status: moved online
+        location: {name: Eastmoor Community Centre, city: Eastmoor, join: "https://meet.example.com/now"}
+        ---
+        This session moved online.
+        """,
+    "content/events/2015-03-29-clock-change.md": """\
+        ---
+        title: Night of the clock change
+        start: 2015-03-29 00:30
+        end: 2015-03-29 03:00
+        location: Eastmoor Community Centre, 4 Mill Lane, Eastmoor
+        ---
+        The clocks go forward at 1am.
+        """,
+    "content/events/2015-04-02-full-house.md": """\
+        ---
+        title: Full house
+        start: 2015-04-02 18:00
+        location: eastmoor-centre
+        registration: https://tickets.example.com/full
+        booking: fully booked
+        ---
+        No places left.
+        """,
+}
+COUNCIL_NOW_BEFORE = "2015-02-20T09:00"  # booking for the hybrid forum is open
+COUNCIL_NOW_AFTER = "2015-03-03T09:00"  # booking closed on 2 March at 5pm; the forum itself is still to come
+
+# libical's own RFC 5546 (iTIP) restriction check, run by Debian's Python, which has the GObject bindings.
+ITIP_CHECK = r"""
+import json, sys
+import gi
+gi.require_version("ICalGLib", "3.0")
+from gi.repository import ICalGLib
+
+def errors(component, found):
+    prop = component.get_first_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    while prop is not None:
+        found.append(prop.get_xlicerror())
+        prop = component.get_next_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    child = component.get_first_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+    while child is not None:
+        errors(child, found)
+        child = component.get_next_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+    return found
+
+report = {}
+for path in sys.argv[1:]:
+    component = ICalGLib.Component.new_from_string(open(path, encoding="utf-8").read())
+    if component is None:
+        report[path] = ["libical could not parse the file"]
+        continue
+    passed = bool(ICalGLib.restriction_check(component))
+    report[path] = errors(component, []) + ([] if passed else ["restriction_check failed"])
+print(json.dumps(report))
+"""
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+def libical_itip_problems(paths: list[Path]) -> dict[str, list[str]]:
+    """libical's METHOD-restriction errors for each .ics file (skipped, or failed under CI, without libical)."""
+    import json
+    import subprocess
+
+    probe = subprocess.run([str(SYSTEM_PYTHON), "-c", "import gi; gi.require_version('ICalGLib', '3.0')"],
+                           capture_output=True) if SYSTEM_PYTHON.exists() else None
+    if probe is None or probe.returncode != 0:
+        message = "libical's Python bindings are missing (Debian packages gir1.2-ical-3.0 and python3-gi)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([str(SYSTEM_PYTHON), "-c", ITIP_CHECK, *map(str, paths)], capture_output=True,
+                          text=True, timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+GOOGLE_STATUSES = {f"https://schema.org/{s}" for s in ("EventScheduled", "EventCancelled", "EventPostponed",
+                                                       "EventRescheduled", "EventMovedOnline")}
+GOOGLE_MODES = {f"https://schema.org/{m}EventAttendanceMode" for m in ("Offline", "Online", "Mixed")}
+
+
+def google_event_errors(data: dict) -> list[str]:
+    """What Google's Event rules call errors: name, startDate, and a location with an address or a URL."""
+    errors = [f"missing {name}" for name in ("name", "startDate", "location") if not data.get(name)]
+    places = data.get("location") or []
+    for place in places if isinstance(places, list) else [places]:
+        if place.get("@type") == "Place":
+            address = place.get("address")
+            if not address or (isinstance(address, dict) and not set(address) - {"@type"}):
+                errors.append("a Place without an address")
+        elif place.get("@type") == "VirtualLocation":
+            if not place.get("url"):
+                errors.append("a VirtualLocation without a url")
+        else:
+            errors.append(f"a location of type {place.get('@type')!r}")
+    if data.get("eventStatus") not in GOOGLE_STATUSES:
+        errors.append(f"eventStatus {data.get('eventStatus')!r}")
+    if data.get("eventAttendanceMode") not in GOOGLE_MODES:
+        errors.append(f"eventAttendanceMode {data.get('eventAttendanceMode')!r}")
+    offer = data.get("offers")
+    if offer is not None and "price" in offer and "priceCurrency" not in offer:
+        errors.append("a price without a currency")
+    return errors
+
+
+def google_event_warnings(data: dict) -> list[str]:
+    """Google's recommended Event properties that are missing."""
+    wanted = ("description", "endDate", "eventStatus", "eventAttendanceMode", "organizer", "offers")
+    found = [f"missing {name}" for name in wanted if not data.get(name)]
+    offer = data.get("offers") or {}
+    found += [f"offers without {name}" for name in ("availability", "url", "validFrom")
+              if offer and not offer.get(name)]
+    return found

@@ -64,7 +64,9 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
         lines += [f"start: {start}  # date and time it starts (a date alone means all day)",
                   f"# end: {start}  # when it ends: a date-time, or the last day when start is a date",
                   "# location: {name: Tameside Council, address: Dukinfield Town Hall, city: Dukinfield}",
-                  "#   (or: location: online)",
+                  "#   (or: location: online; or a venue id from content/venues.yaml)",
+                  "#   (hybrid: add join: https://... to the mapping, the online joining link)",
+                  "# access: {step_free: true, hearing_loop: true, contact: someone@example.org}",
                   "series: Local reThink  # events of one series are listed together",
                   "# host: iNetwork  # the organisation that hosts it",
                   "# chair: asha-patel  # an id from content/people.yaml, or a name",
@@ -72,7 +74,8 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
                   "# registration: https://www.eventbrite.co.uk/e/...  # where to book",
                   "# price: Free to iNetwork members",
                   "# chatham_house: true  # the event runs under the Chatham House Rule",
-                  "# status: scheduled  # or cancelled, postponed",
+                  "# booking_closes: 2015-05-10 17:00  # after this the page says booking has closed",
+                  "# status: scheduled  # or cancelled, postponed, moved online, rescheduled (add previous_start:)",
                   "# resources:  # slides and forms; put files in content/assets/",
                   "#   - {title: Slides (PDF), url: /assets/slides/example.pdf}"]
     elif kind in ("summary", "insight", "newsletter"):

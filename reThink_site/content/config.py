@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, Optional
 from zoneinfo import ZoneInfo
@@ -46,6 +48,34 @@ class MarkdownSettings(_Section):
     engine: Literal["commonmark", "python-markdown"] = "commonmark"
 
 
+_DURATION = re.compile(r"^(?:(\d+)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?$")
+
+
+class EventSettings(_Section):
+    """How event times are written and how long an event with no end lasts in calendars."""
+
+    clock: Literal["12-hour", "24-hour"] = "12-hour"
+    default_duration: Optional[timedelta] = None  # unset: no DTEND, as the shared contract says
+
+    @field_validator("default_duration", mode="before")
+    @classmethod
+    def _parse_duration(cls, value: Any) -> Any:
+        """`90` (minutes), `2 hours`, `1 hour 30 minutes` or `1h30m`."""
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            minutes = value
+        else:
+            found = _DURATION.match(str(value).strip().lower())
+            if not found or not any(found.groups()):
+                raise ValueError(f"expected a length such as 2 hours, 90 minutes or 1 hour 30 minutes, "
+                                 f"found {value!r}")
+            minutes = int(found.group(1) or 0) * 60 + int(found.group(2) or 0)
+        if not 1 <= minutes <= 7 * 24 * 60:
+            raise ValueError(f"expected a length between 1 minute and 7 days, found {value!r}")
+        return timedelta(minutes=minutes)
+
+
 class SiteConfig(BaseModel):
     """Everything in site.yaml, validated once."""
 
@@ -60,6 +90,8 @@ class SiteConfig(BaseModel):
     feed: FeedSettings = FeedSettings()
     newsletter: NewsletterSettings = NewsletterSettings()
     markdown: MarkdownSettings = MarkdownSettings()
+    events: EventSettings = EventSettings()
+    contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
     content_dir: str = "content"
     output_dir: str = "output"
     templates_dir: str = "templates"
@@ -71,6 +103,13 @@ class SiteConfig(BaseModel):
             raise ValueError(f"expected an absolute https:// address, found {value!r}")
         check_url(value)
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("contact_email")
+    @classmethod
+    def _check_email(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and check_url("mailto:" + value) and ("@" not in value or " " in value.strip()):
+            raise ValueError(f"expected an e-mail address such as team@example.org, found {value!r}")
+        return value if value is None else value.strip()
 
     @field_validator("timezone")
     @classmethod

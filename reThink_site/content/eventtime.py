@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 from reThink_site.content.models import Event
@@ -55,36 +56,66 @@ def _day(d: date) -> str:
     return f"{d:%A} {d.day} {d:%B %Y}"
 
 
-def _clock(dt: datetime) -> str:
-    return f"{dt:%H:%M}"
+def clock_text(dt: datetime, clock: str = "12-hour") -> str:
+    """A time as GOV.UK writes it (10am, 12:30pm, midday, midnight), or 24-hour (16:00) when the site asks."""
+    if clock == "24-hour":
+        return f"{dt:%H:%M}"
+    if dt.minute == 0 and dt.hour in (0, 12):
+        return "midnight" if dt.hour == 0 else "midday"
+    hour = dt.hour % 12 or 12
+    suffix = "am" if dt.hour < 12 else "pm"
+    return f"{hour}{suffix}" if dt.minute == 0 else f"{hour}:{dt.minute:02d}{suffix}"
 
 
-def describe(event: Event, site_tz: ZoneInfo) -> str:
-    """Human text for when an event happens, in its own zone with the zone's abbreviation."""
+def names_zone(event: Event, site_tz: ZoneInfo) -> bool:
+    """The zone is named only when it is not the site's, or when people join from anywhere (online)."""
+    online = event.status == "moved online" or (event.location is not None and event.location.join_link is not None)
+    return event_zone(event, site_tz) != site_tz or online
+
+
+def _span(start: datetime, end: Optional[datetime], zone: bool, clock: str) -> str:
+    """Start (and end) on one line: `Wednesday 15 January 2014, 12:30pm to 4pm GMT`."""
+    label = (lambda dt: " " + (dt.tzname() or "")) if zone else (lambda dt: "")
+    if end is None:
+        return f"{_day(start.date())}, {clock_text(start, clock)}{label(start)}"
+    if end.date() == start.date():
+        names = label(start) if label(start) == label(end) else f"{label(start)}/{label(end).strip()}"
+        return f"{_day(start.date())}, {clock_text(start, clock)} to {clock_text(end, clock)}{names}"
+    return f"{_day(start.date())}, {clock_text(start, clock)}{label(start)} to " \
+           f"{_day(end.date())}, {clock_text(end, clock)}{label(end)}"
+
+
+def describe(event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+    """Human text for when an event happens, in its own zone (named when it is not the site's)."""
     tz = event_zone(event, site_tz)
     if event.all_day:
         if event.end and event.end != event.start:
             return f"{_day(event.start)} to {_day(event.end)} (all day)"
         return f"{_day(event.start)} (all day)"
-    start = event.start.astimezone(tz)
-    if event.end is None:
-        return f"{_day(start.date())}, {_clock(start)} {start.tzname()}"
-    end = event.end.astimezone(tz)
-    if end.date() == start.date():
-        zone = start.tzname() if start.tzname() == end.tzname() else f"{start.tzname()}/{end.tzname()}"
-        return f"{_day(start.date())}, {_clock(start)}–{_clock(end)} {zone}"
-    return f"{_day(start.date())}, {_clock(start)} {start.tzname()} to {_day(end.date())}, " \
-           f"{_clock(end)} {end.tzname()}"
+    end = event.end.astimezone(tz) if event.end else None
+    return _span(event.start.astimezone(tz), end, names_zone(event, site_tz), clock)
 
 
-def describe_in_site_zone(event: Event, site_tz: ZoneInfo) -> str:
+def describe_previous(event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+    """When a rescheduled event was to start before it moved (its latest earlier start)."""
+    if not event.previous_start:
+        return ""
+    earlier = event.previous_start[-1]
+    if not isinstance(earlier, datetime):
+        return _day(earlier)
+    return _span(earlier.astimezone(event_zone(event, site_tz)), None, names_zone(event, site_tz), clock)
+
+
+def describe_in_site_zone(event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
     """The same time in the site's zone, shown when the event's own zone differs."""
     if event.all_day or event_zone(event, site_tz) == site_tz:
         return ""
-    start = event.start.astimezone(site_tz)
-    text = f"{_day(start.date())}, {_clock(start)} {start.tzname()}"
-    if event.end:
-        end = event.end.astimezone(site_tz)
-        text += f" to {_clock(end)} {end.tzname()}" if end.date() == start.date() else \
-            f" to {_day(end.date())}, {_clock(end)} {end.tzname()}"
-    return text
+    end = event.end.astimezone(site_tz) if event.end else None
+    return _span(event.start.astimezone(site_tz), end, True, clock)
+
+
+def moment_text(value: datetime, event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+    """One moment as `5pm on Friday 13 June 2014` (booking deadlines), in the event's zone."""
+    local = value.astimezone(event_zone(event, site_tz))
+    zone = f" {local.tzname()}" if names_zone(event, site_tz) else ""
+    return f"{clock_text(local, clock)}{zone} on {_day(local.date())}"

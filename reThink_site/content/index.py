@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping, Optional
 from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.loader import Loaded
-from reThink_site.content.models import Content, Person
+from reThink_site.content.models import Content, Person, Venue
 from reThink_site.core.localdates import N_
 from reThink_site.core.urls import content_url, slugify
 from reThink_site.markdown.base import RenderedBody
@@ -68,6 +68,16 @@ class PersonEntry:
 
 
 @dataclass(frozen=True)
+class VenueEntry:
+    """A venue from venues.yaml with the events held there."""
+
+    venue: Venue
+    url: str
+    upcoming: tuple[Entry, ...]
+    past: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
 class Group:
     """A tag or series: its name, slug, URL and members."""
 
@@ -99,11 +109,16 @@ class Site:
     summary_of_event: Mapping[str, Entry] = field(default_factory=dict)
     event_of_summary: Mapping[str, Entry] = field(default_factory=dict)
     person_url: Mapping[str, str] = field(default_factory=dict)
+    venues: tuple[VenueEntry, ...] = ()
 
     @property
     def tz(self):
         """The site's zone."""
         return self.config.tz
+
+    def venue_url(self, venue_id: str) -> Optional[str]:
+        """URL of a venue's page, when the venue has one."""
+        return next((v.url for v in self.venues if v.venue.id == venue_id), None)
 
     def group_url(self, kind: str, name: str) -> str:
         """URL of a tag or series page by its name."""
@@ -164,7 +179,18 @@ def _people(entries: list[Entry]) -> tuple[PersonEntry, ...]:
                              tuple(posts.get(slug, ()))) for slug in sorted(people))
 
 
-def build_site(config: SiteConfig, now: datetime, entries: list[Entry]) -> Site:
+def _venues(venues: Mapping[str, Venue], upcoming: list[Entry], past: list[Entry]) -> tuple[VenueEntry, ...]:
+    """One page per venue that has events, with its upcoming and past ones."""
+    def held_at(entries: list[Entry], venue_id: str) -> tuple[Entry, ...]:
+        return tuple(e for e in entries if e.item.location is not None and e.item.location.venue == venue_id)
+
+    found = [VenueEntry(venue, f"/venues/{key}/", held_at(upcoming, key), held_at(past, key))
+             for key, venue in sorted(venues.items())]
+    return tuple(v for v in found if v.upcoming or v.past)
+
+
+def build_site(config: SiteConfig, now: datetime, entries: list[Entry],
+               venues: Optional[Mapping[str, Venue]] = None) -> Site:
     """Sort, split and cross-link the published entries into one Site."""
     tz = config.tz
     by_kind: dict[str, list[Entry]] = {k: [] for k in ("events", "summaries", "insights", "newsletters", "pages")}
@@ -194,6 +220,7 @@ def build_site(config: SiteConfig, now: datetime, entries: list[Entry]) -> Site:
         summary_of_event=MappingProxyType(summary_of_event),
         event_of_summary=MappingProxyType(event_of_summary),
         person_url=MappingProxyType({p.slug: p.url for p in everyone}),
+        venues=_venues(venues or {}, upcoming, past),
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from reThink_site.content.config import SiteConfig, problems_from_validation
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
-from reThink_site.content.models import KINDS, SAFE_SLUG, Content, Person
+from reThink_site.content.models import KINDS, SAFE_SLUG, Content, Person, Venue
 from reThink_site.core.errors import Problem, relative_name
 from reThink_site.core.typos import likely_meant
 from reThink_site.core.urls import slug_from_filename
@@ -29,6 +29,7 @@ class Loaded:
     problems: tuple[Problem, ...] = field(default=())
     lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
     invalid: tuple["FailedFile", ...] = ()  # files that did not validate
+    venues: dict[str, Venue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -42,35 +43,52 @@ class FailedFile:
     body_line: int = 1
 
 
-def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str, Person]:
-    """Read people.yaml: ids mapped to person details."""
+def _read_mapping(path: Path, project: Path, problems: list[Problem], what: str) -> tuple[dict, dict, str]:
+    """A YAML file of `id: {…}` entries with its field lines; empty (and a problem) when it is not one."""
     name = relative_name(path, project)
     if not path.exists():
-        return {}
+        return {}, {}, name
     try:
         raw, lines = load_yaml(decode(path.read_bytes()))
     except FrontMatterError as err:
         problems.append(Problem(name, err.line, err.field, err.message, err.hint))
-        return {}
+        return {}, {}, name
     if raw is None:
-        return {}
+        return {}, {}, name
     if not isinstance(raw, dict):
-        problems.append(Problem(name, 1, "", "expected people as `id: {name: …}` entries"))
-        return {}
-    people: dict[str, Person] = {}
+        problems.append(Problem(name, 1, "", f"expected {what} as `id: {{name: …}}` entries"))
+        return {}, {}, name
+    return raw, lines, name
+
+
+def _load_entries(path: Path, project: Path, problems: list[Problem], model: type, what: str) -> dict:
+    """Validate each `id: {…}` entry of people.yaml or venues.yaml, reporting each bad one with its line."""
+    raw, lines, name = _read_mapping(path, project, problems, what)
+    found: dict = {}
     for key, value in raw.items():
         data = {"name": value} if isinstance(value, str) else value
         try:
             if not isinstance(data, dict):
                 raise TypeError
-            people[str(key)] = Person.model_validate({**data, "id": str(key)})
+            found[str(key)] = model.model_validate({**data, "id": str(key)})
         except TypeError:
             problems.append(Problem(name, lines.get((key,), 1), str(key),
-                                    f"expected a person mapping with a name, found {value!r}"[:160]))
+                                    f"expected a {what[:-1] if what.endswith('s') else what} mapping with a name, "
+                                    f"found {value!r}"[:160]))
         except ValidationError as err:
             problems.extend(problems_from_validation(
                 err, name, lambda loc, k=key: lines.get((k,) + loc, lines.get((k,), 1))))
-    return people
+    return found
+
+
+def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str, Person]:
+    """Read people.yaml: ids mapped to person details."""
+    return _load_entries(path, project, problems, Person, "people")
+
+
+def load_venues(path: Path, project: Path, problems: list[Problem]) -> dict[str, Venue]:
+    """Read venues.yaml: ids mapped to venues, which events name as their `location`."""
+    return _load_entries(path, project, problems, Venue, "venues")
 
 
 def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Problem]:
@@ -184,7 +202,9 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     content = project / config.content_dir
     problems: list[Problem] = []
     people = load_people(content / "people.yaml", project, problems)
-    context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()}}
+    venues = load_venues(content / "venues.yaml", project, problems)
+    context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()},
+               "venues": {k: v.as_location() for k, v in venues.items()}}
     listed: list[tuple[str, list[Problem], list[FoundFile]]] = []
     for kind in KINDS:
         walk_problems: list[Problem] = []
@@ -216,4 +236,4 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
                    for p in walk(assets_dir, project, problems))
     return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines,
-                  invalid=tuple(invalid))
+                  invalid=tuple(invalid), venues=venues)

@@ -6,29 +6,18 @@ import re
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Optional, Union
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from reThink_site.content.booking import Booking
+from reThink_site.content.fieldrules import Frozen, check_url, find_control_character
+from reThink_site.content.venues import Access, resolve_location
+from reThink_site.content.venues import Venue as Venue  # re-exported: the loader and index import it from here
 from reThink_site.core import timeparse
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL_SCHEMES = ("http", "https", "mailto", "tel")
 MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
 MAX_PATH_PART = 200  # one folder name of an alias
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")  # XML and iCalendar refuse these
-
-
-def find_control_character(value: Any) -> str | None:
-    """The first character no feed or calendar can carry, anywhere inside a field's value."""
-    if isinstance(value, str):
-        match = NOT_TEXT.search(value)
-        return f"U+{ord(match.group()):04X}" if match else None
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return next((found for item in value if (found := find_control_character(item))), None)
-    return None
 
 
 def check_group_name(value: str, what: str) -> str:
@@ -44,19 +33,6 @@ def check_group_name(value: str, what: str) -> str:
     return value
 
 
-def check_url(value: str) -> str:
-    """Allow only the contract's URL schemes, so no `javascript:` ever reaches a page."""
-    text = value.strip()
-    if any(ord(c) < 32 or c in "<>\"' \\" for c in text):
-        raise ValueError(f"expected a URL without spaces, quotes or control characters, found {value!r}")
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in URL_SCHEMES:
-        raise ValueError(f"expected a URL starting https://, http://, mailto: or tel:, found {value!r}")
-    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
-        raise ValueError(f"expected a web address with a host name, found {value!r}")
-    return text
-
-
 def check_site_path_or_url(value: str) -> str:
     """Accept a URL or a site path starting with `/` that stays inside the site."""
     text = value.strip()
@@ -65,20 +41,6 @@ def check_site_path_or_url(value: str) -> str:
             raise ValueError(f"expected a site path such as /assets/slides.pdf, found {value!r}")
         return text
     return check_url(text)
-
-
-class Frozen(BaseModel):
-    """Base for nested values: immutable, and unknown keys are mistakes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_control_characters(cls, data: Any) -> Any:
-        found = find_control_character(data)
-        if found:
-            raise ValueError(f"expected text without control characters, found {found}")
-        return data
 
 
 class Person(Frozen):
@@ -95,15 +57,20 @@ class Person(Frozen):
 
 
 class Location(Frozen):
-    """Where an event happens; only a URL (or the word `online`) means it is online."""
+    """Where an event happens: a place, an online join link, or both (hybrid); `venue` names venues.yaml."""
 
     name: Optional[str] = None
     address: Optional[str] = None
     city: Optional[str] = None
     postcode: Optional[str] = None
-    url: Optional[str] = None
+    url: Optional[str] = None  # the venue's website; for an online-only event, the join link
+    join: Optional[str] = None  # the online join link of an event held in a place too
+    venue: str = ""
+    latitude: Optional[float] = Field(default=None, ge=-90, le=90)
+    longitude: Optional[float] = Field(default=None, ge=-180, le=180)
+    access: Optional[Access] = None
 
-    _check_url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
+    _check_url = field_validator("url", "join")(lambda cls, v: v if v is None else check_url(v))
 
     @property
     def online(self) -> bool:
@@ -111,11 +78,27 @@ class Location(Frozen):
         return not (self.name or self.address or self.city or self.postcode)
 
     @property
+    def hybrid(self) -> bool:
+        """In a place and online at once."""
+        return not self.online and self.join is not None
+
+    @property
+    def join_link(self) -> Optional[str]:
+        """Where people join online, if they can."""
+        return self.join or (self.url if self.online else None)
+
+    @property
+    def website(self) -> Optional[str]:
+        """The place's own web page (never the join link)."""
+        return None if self.online else self.url
+
+    @property
     def one_line(self) -> str:
         """The place as one line, for calendars and e-mail."""
         if self.online:
             return "Online"
-        return ", ".join(p for p in (self.name, self.address, self.city, self.postcode) if p)
+        place = ", ".join(dict.fromkeys(p for p in (self.name, self.address, self.city, self.postcode) if p))
+        return place + (" and online" if self.hybrid else "")
 
 
 class Link(Frozen):
@@ -228,7 +211,7 @@ def _person(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-class Event(Content):
+class Event(Booking, Content):
     """Something readers can attend: the heart of the site."""
 
     timezone: Optional[str] = None  # before start/end: pydantic validates in order, and they need it
@@ -242,8 +225,9 @@ class Event(Content):
     registration: Optional[str] = None
     price: Optional[str] = None
     chatham_house: bool = False
-    status: Literal["scheduled", "cancelled", "postponed"] = "scheduled"
+    status: Literal["scheduled", "cancelled", "postponed", "rescheduled", "moved online"] = "scheduled"
     resources: tuple[Link, ...] = ()
+    access: Optional[Access] = None
 
     @field_validator("timezone")
     @classmethod
@@ -263,7 +247,8 @@ class Event(Content):
 
     @field_validator("location", mode="before")
     @classmethod
-    def _parse_location(cls, value: Any) -> Any:
+    def _parse_location(cls, value: Any, info: ValidationInfo) -> Any:
+        value = resolve_location(value, info.context.get("venues", {}))
         if isinstance(value, str):
             return {"url": None} if value.strip().lower() == "online" else {"name": value}
         return value
@@ -293,6 +278,13 @@ class Event(Content):
     def all_day(self) -> bool:
         """A date without a time means the whole day."""
         return not isinstance(self.start, datetime)
+
+    @property
+    def access_details(self) -> Optional[Access]:
+        """The event's access details laid over its venue's; None when nothing is said."""
+        venue = self.location.access if self.location is not None else None
+        found = self.access.over(venue) if self.access is not None else venue
+        return None if found is None or found.empty else found
 
 
 class Summary(Content):

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 RESERVED_PAGE_SLUGS = frozenset({"events", "summaries", "insights", "newsletter", "people", "tags",
-                                 "series", "search", "subscribe", "assets", "static"})
+                                 "series", "search", "subscribe", "assets", "static", "venues"})
 SECTION = MappingProxyType({"events": "events", "summaries": "summaries", "insights": "insights",
            "newsletters": "newsletter", "pages": ""})
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")

@@ -39,11 +39,11 @@ ALLOWED_GLOBALS = frozenset({
 
 
 def content_models() -> tuple[type, ...]:
-    """Every model class content/models.py defines: a new one is cached exactly with no change here."""
+    """Every model class content/models.py defines or re-exports: a new one is cached exactly with no change here."""
     from reThink_site.content import models
 
     return tuple(value for value in vars(models).values() if isinstance(value, type)
-                 and issubclass(value, pydantic.BaseModel) and value.__module__ == models.__name__)
+                 and issubclass(value, pydantic.BaseModel) and value.__module__.startswith("reThink_site.content."))
 
 
 def zone_by_key(key: str) -> Any:

@@ -79,7 +79,7 @@ def _label(entry: Entry, day: date, site: Site) -> str:
     if event.all_day:
         return N_("All day")
     start = event.start.astimezone(site.tz)
-    return f"{start:%H:%M} {start.tzname()}" if start.date() == day else N_("Continues")
+    return eventtime.clock_text(start, site.config.events.clock) if start.date() == day else N_("Continues")
 
 
 def events_by_day(site: Site) -> dict[date, tuple[DayEvent, ...]]:

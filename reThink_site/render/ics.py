@@ -16,9 +16,11 @@ from reThink_site.content.models import Event
 from reThink_site.core.outputs import MAKE_EVERY_PART, Part, Reuse
 from reThink_site.core.urls import absolute
 from reThink_site.markdown.base import plain_text
+from reThink_site.render import eventpage
 
 PRODID = "-//iNetwork//reThink_site//EN"
-STATUS = MappingProxyType({"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"})
+STATUS = MappingProxyType({"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
+                           "rescheduled": "CONFIRMED", "moved online": "CONFIRMED"})
 _INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|code|span|abbr|small|sub|sup|mark|q|cite)\b[^>]*>", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
 
@@ -43,45 +45,61 @@ def body_text(html: str) -> str:
 
 
 def location_text(event: Event) -> Optional[str]:
-    """The place as one line; an online event's joining link when it has one."""
+    """The place as one line; an online event's joining link when it has one; a hybrid one's place and link."""
     place = event.location
     if place is None:
         return None
-    if place.online:
-        return f"Online: {place.url}" if place.url else "Online"
-    parts = (place.name, place.address, place.city, place.postcode)
-    return ", ".join(dict.fromkeys(p for p in parts if p))
+    if place.online or event.status == "moved online":
+        link = place.join_link
+        return f"Online: {link}" if link else "Online"
+    parts = ", ".join(dict.fromkeys(p for p in (place.name, place.address, place.city, place.postcode) if p))
+    return f"{parts} and online: {place.join}" if place.hybrid else parts
 
 
-def local_start_end(event: Event, site_tz) -> tuple[date | datetime, Optional[date | datetime]]:
-    """Start and end as calendar values: dates (exclusive end) or times in the event's own zone."""
+def local_start_end(event: Event, site_tz, default_duration: Optional[timedelta] = None
+                    ) -> tuple[date | datetime, Optional[date | datetime]]:
+    """Start and end as calendar values: dates (exclusive end) or times in the event's own zone.
+
+    A timed event with no end lasts `default_duration` (site.yaml `events.default_duration`), so every
+    calendar program shows it the same length rather than zero minutes in some and an hour in others.
+    """
     if event.all_day:
         return event.start, (event.end or event.start) + timedelta(days=1)
     zone = eventtime.event_zone(event, site_tz)
-    return event.start.astimezone(zone), event.end.astimezone(zone) if event.end else None
+    start = event.start.astimezone(zone)
+    if event.end is not None:
+        return start, event.end.astimezone(zone)
+    if default_duration is None:
+        return start, None
+    return start, (event.start.astimezone(timezone.utc) + default_duration).astimezone(zone)
 
 
 def vevent(entry: Entry, site: Site) -> icalendar.Event:
     """One VEVENT with everything a calendar app shows."""
     event: Event = entry.item
     config = site.config
-    start, end = local_start_end(event, config.tz)
+    start, end = local_start_end(event, config.tz, config.events.default_duration)
     when = stamp(event, site.now, config.tz)
     component = icalendar.Event()
     component.add("uid", event_uid(event.slug, config.base_url))
     component.add("dtstamp", when)
     component.add("last-modified", when)
+    component.add("sequence", event.sequence)
     component.add("dtstart", start)
     if end is not None:
         component.add("dtend", end)
     component.add("summary", event.title)
+    name, address = eventpage.organizer(event, site)
+    component.add("organizer", address, parameters={"CN": name})
     description = body_text(entry.html) or entry.summary or ""
-    if event.registration:
-        description += f"\n\nRegister: {event.registration}"
+    for note in eventpage.notes(event, site):
+        description += f"\n\n{note}"
     component.add("description", description.strip())
     place = location_text(event)
     if place:
         component.add("location", place)
+    if event.location is not None and event.location.latitude is not None:
+        component.add("geo", (event.location.latitude, event.location.longitude))
     component.add("url", absolute(config.base_url, entry.url))
     component.add("status", STATUS[event.status])
     if event.tags:

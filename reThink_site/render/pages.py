@@ -61,6 +61,7 @@ def index_jobs(site: Site) -> list[Job]:
                  intro=N_("Blog posts, opinion pieces and press coverage.")),
             _job("/newsletter/", "newsletters.html"), _job("/people/", "people.html")]
     jobs += [_job(person.url, "person.html", person=person) for person in site.people]
+    jobs += [_job(venue.url, "venue.html", venue=venue) for venue in site.venues]
     jobs.append(_job("/tags/", "tags.html"))
     jobs += [_job(tag.url, "group.html", group=tag, heading=f"Topic: {tag.name}", kind="tags") for tag in site.tags]
     jobs += [_job(series.url, "group.html", group=series, heading=series.name, kind="series")

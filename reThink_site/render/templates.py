@@ -14,10 +14,11 @@ from markupsafe import Markup
 
 from reThink_site.content import eventtime
 from reThink_site.content.index import Site, find_person
+from reThink_site.content.venues import map_url
 from reThink_site.core import install, localdates, urls
 from reThink_site.core.errors import SiteError
 from reThink_site.core.localdates import N_
-from reThink_site.render import calendar_links, catalogs, jsonld
+from reThink_site.render import calendar_links, catalogs, eventpage, jsonld
 
 
 def default_theme() -> Path:
@@ -115,8 +116,13 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         url=lambda path: urls.prefixed(config.base_url, path),
         abs_url=lambda path: urls.absolute(config.base_url, path),
         date=lambda value, style="long": localdates.format_date(value, style, language),
-        when=lambda event: eventtime.describe(event, config.tz),
-        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz),
+        when=lambda event: eventtime.describe(event, config.tz, config.events.clock),
+        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz, config.events.clock),
+        when_before=lambda event: eventtime.describe_previous(event, config.tz, config.events.clock),
+        when_moment=lambda event, name: eventtime.moment_text(getattr(event, name), event, config.tz,
+                                                              config.events.clock),
+        booking_state=lambda entry: eventpage.booking_now(entry.item, site),
+        map_url=lambda place: map_url(place.latitude, place.longitude, place.postcode),
         json_script=json_script,
         person_url=lambda person: find_person(site, person),
         slugify=urls.slugify,
@@ -125,6 +131,9 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
     )
     translated = catalogs.translations(folders, language)
     env.install_gettext_translations(translated, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["access_lines"] = lambda access: access.lines(translated.gettext)
+    env.filters["where"] = lambda event: translated.gettext("Online") if event.status == "moved online" \
+        else event.location.one_line
     env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
                        remembered=remembered, weekday_names=lambda: localdates.weekday_names(language),
                        pagefind_translations=lambda: pagefind_translations(translated.gettext))

@@ -30,8 +30,9 @@ def test_upcoming_until_the_contracts_end(fields, now, upcoming):
 
 def test_event_in_its_own_zone_is_described_with_its_abbreviation():
     call = event(start="2014-11-10 09:00", timezone="America/New_York")
-    assert "09:00 EST" in eventtime.describe(call, LONDON)
-    assert "14:00 GMT" in eventtime.describe_in_site_zone(call, LONDON)
+    assert eventtime.describe(call, LONDON) == "Monday 10 November 2014, 9am EST"
+    assert eventtime.describe_in_site_zone(call, LONDON) == "Monday 10 November 2014, 2pm GMT"
+    assert eventtime.describe(call, LONDON, "24-hour") == "Monday 10 November 2014, 09:00 EST"
 
 
 def test_multi_day_timed_event_covers_each_day_in_site_zone():

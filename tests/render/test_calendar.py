@@ -81,7 +81,7 @@ def test_multi_day_events_appear_on_each_of_their_days(event_site):
     change = "Réunion über die Zukunft"
     assert [t[:len(change)] for t in titles_on(october, "2014-10-25")] == [change]
     assert [t[:len(change)] for t in titles_on(october, "2014-10-26")] == [change]
-    assert "22:00 BST" in text(cells(october)["2014-10-25"])
+    assert "10pm" in text(cells(october)["2014-10-25"])  # the site's own zone goes unnamed
     assert titles_on(october, "2014-10-27") == []
 
 
@@ -90,7 +90,7 @@ def test_days_are_in_the_site_zone(event_site):
     # 18:00–20:00 in New York is 23:00–01:00 in London: two London days
     assert titles_on(december, "2014-12-01") == ["Evening in New York"]
     assert titles_on(december, "2014-12-02") == ["Evening in New York"]
-    assert "23:00 GMT" in text(cells(december)["2014-12-01"])
+    assert "11pm" in text(cells(december)["2014-12-01"])
 
 
 def test_cancelled_event_is_struck_through_and_says_so(event_site):

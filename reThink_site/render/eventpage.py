@@ -1,0 +1,49 @@
+"""What an event says besides its body, in words every output shares: joining, booking, access, organiser."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from reThink_site.content import eventtime
+from reThink_site.content.booking import booking_state, needs_clock
+from reThink_site.content.index import Site
+from reThink_site.content.models import Event
+
+
+def booking_now(event: Event, site: Site) -> Optional[str]:
+    """The booking state at the build's time; the clock is read only when the event gives booking times."""
+    return booking_state(event, site.now if needs_clock(event) else None)
+
+
+def join_link(event: Event) -> Optional[str]:
+    """The online join link of an online, hybrid or moved-online event."""
+    return event.location.join_link if event.location is not None else None
+
+
+def notes(event: Event, site: Site) -> list[str]:
+    """Plain lines for calendars and e-mail: the join link, registration, booking deadline and access."""
+    config = site.config
+    lines = []
+    if join_link(event):
+        lines.append(f"Join online: {join_link(event)}")
+    if event.registration and event.status != "cancelled":
+        lines.append(f"Register: {event.registration}")
+    if event.booking_closes is not None:
+        when = eventtime.moment_text(event.booking_closes, event, config.tz, config.events.clock)
+        lines.append(f"Booking closes at {when}")
+    access = event.access_details
+    if access is not None:
+        lines.append("Access:\n" + "\n".join(f"- {line}" for line in access.lines()))
+    return lines
+
+
+def organizer(event: Event, site: Site) -> tuple[str, str]:
+    """Who organises an event, for ORGANIZER: the host's name (else the site's) and the site's contact address.
+
+    Without a `contact_email` in site.yaml the address is the site's own URL, a URI as iCalendar allows.
+    """
+    config = site.config
+    name = event.host or (config.author.organisation if config.author and config.author.organisation
+                          else config.title)
+    address = f"mailto:{config.contact_email}" if config.contact_email else config.base_url
+    return name, address

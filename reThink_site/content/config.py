@@ -50,6 +50,17 @@ class MarkdownSettings(_Section):
     engine: Literal["commonmark", "python-markdown"] = "commonmark"
 
 
+class CmsSettings(_Section):
+    """Editing in the browser at /admin/: where the CMS commits (a GitHub repository) and how."""
+
+    repo: Optional[str] = Field(None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")  # owner/name on GitHub
+    branch: str = Field("main", min_length=1)
+    editorial_workflow: bool = True  # each change a pull request, merged to publish
+    auth_url: Optional[str] = None  # the OAuth service that signs editors in to GitHub (base_url of Decap)
+
+    _url = field_validator("auth_url")(lambda cls, v: v if v is None else check_url(v))
+
+
 _DURATION = re.compile(r"^(?:(\d+)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?$")
 
 
@@ -92,6 +103,7 @@ class SiteConfig(BaseModel):
     feed: FeedSettings = FeedSettings()
     newsletter: NewsletterSettings = NewsletterSettings()
     markdown: MarkdownSettings = MarkdownSettings()
+    cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
     content_dir: str = "content"

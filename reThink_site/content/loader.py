@@ -114,6 +114,22 @@ def load_venues(path: Path, project: Path, problems: list[Problem]) -> dict[str,
     return _load_entries(path, project, problems, Venue, "venues")
 
 
+def is_empty(value: Any) -> bool:
+    """An empty text, or fields holding only empty texts: what a form writes for a field left blank."""
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, dict) and bool(value) and all(is_empty(v) for v in value.values())
+
+
+def without_empty(value: Any) -> Any:
+    """The value with blank fields and blank list items left out, so a blank means "not given"."""
+    if isinstance(value, dict):
+        return {k: without_empty(v) for k, v in value.items() if not is_empty(v)}
+    if isinstance(value, list):
+        return [without_empty(v) for v in value if not is_empty(v)]
+    return value
+
+
 def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Problem]:
     """Warn about unknown fields that look like misspelt known ones."""
     known = set(model.model_fields) - INTERNAL_FIELDS
@@ -133,7 +149,8 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
     """Validate one document against its kind's model."""
     model = KINDS[kind]
     problems = typo_warnings(doc, model, name)
-    data: dict[str, Any] = {k: v for k, v in doc.meta.items() if k not in INTERNAL_FIELDS}
+    data: dict[str, Any] = {k: without_empty(v) for k, v in doc.meta.items()
+                            if k not in INTERNAL_FIELDS and not (k in model.model_fields and is_empty(v))}
     data.setdefault("slug", default_slug)
     data.update(source_path=name, body=doc.body, body_line=doc.body_line)
     try:
@@ -145,6 +162,8 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
                 misspelt = next((t for t in problems if t.hint == f"did you mean `{p.field}`?"), None)
                 if misspelt:
                     p = Problem(p.path, misspelt.line, p.field, p.message, misspelt.hint)
+                elif p.field in doc.meta:  # written but blank, as a form writes a field left empty
+                    p = Problem(p.path, doc.line_of((p.field,)), p.field, "required field is empty")
             problems.append(p)
         return None, problems
 

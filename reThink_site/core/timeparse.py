@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?$")
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+# (fractions of a second, as a CMS writes them in 2015-02-27T10:00:00.000Z, are read and dropped)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200  # a date outside is a typo (3026) and would overflow or flood the calendar
 WINDOW = f"between {EARLIEST_YEAR} and {LATEST_YEAR}"

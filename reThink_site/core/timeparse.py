@@ -66,9 +66,11 @@ def parse_date(value: object) -> date:
         return in_window(value)
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
-            return in_window(date.fromisoformat(value.strip()))
+            parsed = date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            return in_window(parsed)
     raise ValueError(f"expected a date such as 2015-02-27, found {value!r}")
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from collections import Counter
 from typing import Iterable, Mapping
+from urllib.parse import unquote
 
 from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
@@ -104,9 +106,8 @@ def link_problems(entry: Entry, rendered: Rendered, produced: set[str], unpublis
                 problems.append(Problem(item.source_path, where, "body", f"link to #{fragment}, "
                                         "which this page does not have", "", "warning"))
             continue
-        key = path if path in produced else (path + "/" if path + "/" in produced else None)
-        if key is None:
-            if path in unpublished or path + "/" in unpublished:
+        if not produces(produced, path):
+            if produces(unpublished, path):
                 problems.append(Problem(item.source_path, where, "body", f"link to {path}, which is a draft or "
                                         "not published yet", "", "warning"))
             else:
@@ -119,8 +120,18 @@ def link_problems(entry: Entry, rendered: Rendered, produced: set[str], unpublis
     return problems
 
 
-def site_path_problems(entries: list[Entry], produced: set[str]) -> list[Problem]:
-    """Front-matter site paths (resources, image) must point at something the build produces."""
+def produces(paths: set[str], link: str) -> bool:
+    """A site path (without #fragment) names one of `paths`, as a browser reads it: `%20` is a space,
+    and a folder may be named without its closing `/`."""
+    return any(candidate in paths or candidate + "/" in paths for candidate in dict.fromkeys((link, unquote(link))))
+
+
+def site_path_problems(entries: list[Entry], produced: set[str], unpublished: set[str] = frozenset()) -> list[Problem]:
+    """Front-matter site paths (resources, image) must point at something the build produces.
+
+    A path to a draft or to a post not due yet is a warning, as it is in a body: the site can be built
+    before that post's date.
+    """
     problems = []
     for entry in entries:
         item = entry.item
@@ -128,8 +139,14 @@ def site_path_problems(entries: list[Entry], produced: set[str]) -> list[Problem
         if item.image is not None:
             targets.append((("image", "src"), item.image.src))
         for path, target in targets:
-            if target.startswith("/") and target.split("#")[0] not in produced \
-                    and target.split("#")[0] + "/" not in produced:
+            path_only = target.split("#")[0]
+            if not target.startswith("/") or produces(produced, path_only):
+                continue
+            if produces(unpublished, path_only):
+                problems.append(Problem(item.source_path, line_for(entry, *path), ".".join(map(str, path)),
+                                        f"link to {path_only}, which is a draft or not published yet", "",
+                                        "warning"))
+            else:
                 problems.append(Problem(item.source_path, line_for(entry, *path), ".".join(map(str, path)),
                                         f"expected a path the site produces, found {target!r} (no such file)",
                                         "files in content/assets/ are published at /assets/…"))
@@ -138,7 +155,6 @@ def site_path_problems(entries: list[Entry], produced: set[str]) -> list[Problem
 
 def fragment_problems(rendered: Iterable[tuple[Entry, Rendered]], files: Iterable) -> list[Problem]:
     """A link to another page's #section warns when that page has no element with that id."""
-    from urllib.parse import unquote
 
     import lxml.html
 
@@ -178,10 +194,49 @@ def alias_collisions(entries: list[Entry], files: list) -> list[Problem]:
     return problems
 
 
+def unsafe_output_path(path: str) -> bool:
+    """An output path that is not a plain relative path inside the output folder."""
+    return (not path or path.startswith("/") or "\\" in path or posixpath.normpath(path) != path.rstrip("/")
+            or any(ord(c) < 32 for c in path))
+
+
+def output_collisions(entries: list[Entry], files: list[OutputFile]) -> list[Problem]:
+    """Every output path is checked against every other: a content file may not take the place of a page
+    the build makes for something else (an event with slug `calendar` is not the month grid).
+
+    Two content files at one URL and aliases are reported by `url_collisions` and `alias_collisions`.
+    """
+    counts = Counter(f.path for f in files)
+    owners: dict[str, list[Entry]] = {}
+    for entry in entries:
+        owners.setdefault(output_path(entry.url), []).append(entry)
+    aliased = {output_path(alias_url(alias)) for entry in entries for alias in entry.item.aliases}
+    shared = tuple(path.removesuffix("index.html") for path, found in owners.items() if len(found) > 1)
+    problems = []
+    for path, count in sorted(counts.items()):
+        if unsafe_output_path(path):
+            problems.append(Problem("output", 1, path, f"the build made an output path outside the output "
+                                    f"folder: {path!r}", "report this: every path should come from a slug"))
+        if count < 2 or path in aliased or path.startswith(shared):
+            continue  # two files at one URL: url_collisions names them (and not each file beside their pages)
+        url = OutputFile(path).site_path
+        if path in owners:
+            entry = owners[path][0]
+            if entry.kind == "pages" and entry.slug in RESERVED_PAGE_SLUGS:
+                continue  # reported by url_collisions, in the words of the section it would take
+            problems.append(Problem(entry.item.source_path, line_for(entry, "slug"), "slug",
+                                    f"expected a slug whose page the site does not already make, found "
+                                    f"{entry.slug!r}: the build makes {url} itself", "set another slug:"))
+        else:
+            problems.append(Problem("output", 1, path, f"{count} outputs of the build are the same file {url}",
+                                    "report this: each page should have a path of its own"))
+    return problems
+
+
 def body_warnings(entries: list[Entry]) -> list[Problem]:
     """Scripts and inline handlers in bodies are allowed but worth a second look."""
     return [Problem(e.item.source_path, script_line(e.item.body, e.item.body_line), "body",
-                    "contains a <script> element or an on…= event handler",
+                    "contains a <script> element, an on…= event handler or a javascript: link",
                     "remove it unless you really mean to run code on the page", "warning")
             for e in entries if has_script(e.item.body)]
 
@@ -239,7 +294,8 @@ def all_problems(config: SiteConfig, loaded: Loaded, rendered: list[tuple[Entry,
     unpublished_urls = {e.url for e in held_back}
     for entry, body in rendered + failed:
         problems += link_problems(entry, body, produced, unpublished_urls)
-    problems += site_path_problems(entries, produced)
+    problems += site_path_problems(entries, produced, unpublished_urls)
     problems += alias_collisions(entries, files)
+    problems += output_collisions(entries, files)
     problems += fragment_problems(rendered, files)
     return problems

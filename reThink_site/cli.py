@@ -224,7 +224,9 @@ def new(site_dir, kind, title, when, slug) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one).")
 @click.option("--search", is_flag=True, help="Also build the search index (slower rebuilds).")
-def serve(site_dir, now, drafts, future, host, port, search) -> None:
+@click.option("--cms", is_flag=True, help="Also edit in the browser at /admin/: runs the CMS's local backend "
+              "(decap-server, on 127.0.0.1), which saves into content/.")
+def serve(site_dir, now, drafts, future, host, port, search, cms) -> None:
     """Build, preview on this computer, rebuild on every change and reload the browser."""
     from reThink_site.build import BuildOptions
     from reThink_site.commands.serve import serve as run_serve
@@ -232,7 +234,7 @@ def serve(site_dir, now, drafts, future, host, port, search) -> None:
     try:
         project = find_site(site_dir)
         options = BuildOptions(project=project, now=now, drafts=drafts, future=future, jobs=1, search=search)
-        code = run_serve(options, host, port)
+        code = run_serve(options, host, port, cms=cms)
     except SiteError as err:
         fail(err)
         return

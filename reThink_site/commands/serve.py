@@ -13,6 +13,7 @@ import click
 import watchfiles
 
 from reThink_site.build import BuildOptions, build
+from reThink_site.cms import localbackend
 from reThink_site.commands.server import ServeState, is_loopback, make_server
 from reThink_site.content.config import load_config
 from reThink_site.core.errors import ContentErrors, Problem, SiteError, UsageError
@@ -64,15 +65,33 @@ def watch_and_rebuild(options: BuildOptions, state: ServeState, say: Callable[[s
         state.finished_build(rebuild(options, say))
 
 
-def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None] = click.echo) -> int:
+def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None] = click.echo,
+          cms: bool = False) -> int:
     """Build, serve on host:port and rebuild on change until Ctrl-C; returns the exit code."""
     config = load_config(options.project / "site.yaml")
     output = (options.output or options.project / config.output_dir).absolute()
     options = replace(options, output=output)
+    if cms and not is_loopback(host):
+        raise UsageError("--cms lets the browser write into content/, so it serves only this computer; "
+                         "leave out --host or use --host 127.0.0.1")
+    if cms and config.cms is None:
+        raise UsageError("--cms: site.yaml has no cms: section, so the site has no /admin/ (see README, For editors)")
     if not is_loopback(host):
         say(f"Warning: serving on {host} lets other machines on the network see the preview "
             "(including drafts when --drafts is given). Use --host 127.0.0.1 to keep it private.")
     state = ServeState(output, base_path(config.base_url))
+    backend = localbackend.start(options.project) if cms else None
+    try:
+        state.cms_api = backend.api_url if backend else ""
+        return serve_until_stopped(options, host, port, state, say)
+    finally:
+        if backend is not None:
+            backend.stop()
+
+
+def serve_until_stopped(options: BuildOptions, host: str, port: int, state: ServeState,
+                        say: Callable[[str], None]) -> int:
+    """The preview server and the watcher, until Ctrl-C or SIGTERM."""
     problems = rebuild(options, say)
     try:
         server = make_server(host, port, state)
@@ -89,6 +108,9 @@ def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None
         for thread in threads:
             thread.start()
         say(f"Serving http://{shown_host}:{bound_port}{state.base_path} (Ctrl-C to stop)")
+        if state.cms_api:
+            say(f"Edit in the browser: http://{shown_host}:{bound_port}{state.base_path}admin/ "
+                f"(saves go into {options.project.name}/; local backend {state.cms_api})")
         while not state.stopping.wait(0.5):
             pass
     except KeyboardInterrupt:

@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlsplit
 
+from reThink_site.cms.admin import CONFIG_FILE
+from reThink_site.cms.admin import FOLDER as ADMIN_FOLDER
+from reThink_site.cms.config import with_local_backend
 from reThink_site.core.errors import Problem
 
 EVENTS_PATH = "/__rethink/events"
 PING_SECONDS = 10.0
+ADMIN_PATH = f"/{ADMIN_FOLDER}/"
 
 
 class ServeState:
@@ -29,6 +33,7 @@ class ServeState:
         self.problems: tuple[Problem, ...] = ()
         self.stopping = threading.Event()
         self.changed = threading.Condition()
+        self.cms_api = ""  # with `serve --cms`: the local backend /admin/ saves through
 
     def finished_build(self, problems: tuple[Problem, ...] = ()) -> None:
         """Record a rebuild (problems when it failed) and wake every waiting browser."""
@@ -152,7 +157,20 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:
             self.send_not_found(state, head)
             return
+        if site_path.startswith(ADMIN_PATH):
+            self.send_admin_file(body, site_path, found.name, head)
+            return
         self.send_file(body, found.name, HTTPStatus.OK, head)
+
+    def send_admin_file(self, body: bytes, site_path: str, name: str, head: bool) -> None:
+        """/admin/ without live reload (a rebuild must not reload a half-filled form), saving locally with --cms."""
+        state = self.server.state
+        if site_path == ADMIN_PATH + CONFIG_FILE and state.cms_api:
+            body = with_local_backend(body, state.cms_api)
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        self.send_simple(HTTPStatus.OK, body, content_type=kind, head=head)
 
     def send_file(self, body: bytes, name: str, status: HTTPStatus, head: bool) -> None:
         """Send a file's bytes, with live reload added to HTML."""
@@ -227,4 +245,6 @@ class PreviewServer(ThreadingHTTPServer):
 def make_server(host: str, port: int, state: ServeState) -> PreviewServer:
     """Bind the preview server (port 0 picks a free one)."""
     mimetypes.add_type("text/calendar", ".ics")
+    mimetypes.add_type("text/yaml", ".yml")
+    mimetypes.add_type("application/wasm", ".wasm")
     return PreviewServer((host, port), state)

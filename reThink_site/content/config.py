@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
-from reThink_site.content.models import Person, check_url
+from reThink_site.content.models import Person, check_url, single_line
 from reThink_site.core import timeparse
 from reThink_site.core.errors import ContentErrors, Problem
 from reThink_site.core.typos import likely_meant
@@ -39,6 +40,7 @@ class NewsletterSettings(_Section):
     footer: str = ""
 
     _url = field_validator("signup_url")(lambda cls, v: v if v is None else check_url(v))
+    _one_line = field_validator("title")(lambda cls, v: single_line(v))
 
 
 class MarkdownSettings(_Section):
@@ -46,6 +48,17 @@ class MarkdownSettings(_Section):
 
     raw_html: Literal["allow", "escape"] = "allow"
     engine: Literal["commonmark", "python-markdown"] = "commonmark"
+
+
+class CmsSettings(_Section):
+    """Editing in the browser at /admin/: where the CMS commits (a GitHub repository) and how."""
+
+    repo: Optional[str] = Field(None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")  # owner/name on GitHub
+    branch: str = Field("main", min_length=1)
+    editorial_workflow: bool = True  # each change a pull request, merged to publish
+    auth_url: Optional[str] = None  # the OAuth service that signs editors in to GitHub (base_url of Decap)
+
+    _url = field_validator("auth_url")(lambda cls, v: v if v is None else check_url(v))
 
 
 _DURATION = re.compile(r"^(?:(\d+)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?$")
@@ -90,11 +103,14 @@ class SiteConfig(BaseModel):
     feed: FeedSettings = FeedSettings()
     newsletter: NewsletterSettings = NewsletterSettings()
     markdown: MarkdownSettings = MarkdownSettings()
+    cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
     content_dir: str = "content"
     output_dir: str = "output"
     templates_dir: str = "templates"
+
+    _one_line = field_validator("title")(lambda cls, v: single_line(v))
 
     @field_validator("base_url")
     @classmethod
@@ -102,6 +118,9 @@ class SiteConfig(BaseModel):
         if not value.startswith(("https://", "http://")):
             raise ValueError(f"expected an absolute https:// address, found {value!r}")
         check_url(value)
+        if "?" in value or "#" in value:
+            raise ValueError(f"expected the address the site is published at, without a ?query or #fragment "
+                             f"(every page's address is made by adding to it), found {value!r}")
         return value if value.endswith("/") else value + "/"
 
     @field_validator("contact_email")
@@ -185,6 +204,17 @@ class ConfigFile:
     warnings: tuple[Problem, ...] = ()
 
 
+def control_characters(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Each setting (by key path) holding a character no feed, calendar or page can carry, and that character."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in control_characters(key, path + (key,)) + control_characters(item, path + (key,))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in control_characters(item, path + (index,))]
+    found = find_control_character(value)
+    return [(path, found)] if found else []
+
+
 def read_config(path: Path) -> ConfigFile:
     """Read and validate site.yaml; raise ContentErrors naming each bad key."""
     name = path.name
@@ -197,6 +227,11 @@ def read_config(path: Path) -> ConfigFile:
         raise ContentErrors([Problem(name, err.line, err.field, err.message, err.hint)]) from None
     if not isinstance(raw, dict):
         raise ContentErrors([Problem(name, 1, "", "expected settings as `key: value` lines")])
+    control = control_characters(raw)
+    if control:
+        raise ContentErrors([Problem(name, nearest_line(lines, path), ".".join(map(str, path)),
+                                     f"expected text without control characters, found {found}")
+                             for path, found in control])
     try:
         config = SiteConfig.model_validate(raw)
     except ValidationError as err:

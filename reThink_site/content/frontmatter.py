@@ -125,12 +125,22 @@ def _count_nodes(node: yaml.Node, budget: list[int], first_line: int) -> None:
 
 
 def _record_lines(node: yaml.Node, path: tuple, offset: int, out: dict) -> None:
-    """Map each field path (key names and list indexes) to its 1-based line in the file."""
+    """Map each field path (key names and list indexes) to its 1-based line in the file.
+
+    A key given twice in one mapping is an error naming both lines: YAML would silently keep the last.
+    """
     if isinstance(node, yaml.MappingNode):
+        seen: dict[tuple[str, str], int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                child = path + (key.value,)
-                out.setdefault(child, key.start_mark.line + offset)
+                child, line = path + (key.value,), key.start_mark.line + offset
+                if key.tag != "tag:yaml.org,2002:merge" and (key.tag, key.value) in seen:
+                    dotted = ".".join(map(str, child))
+                    raise FrontMatterError(line, f"`{key.value}` is given twice, on lines "
+                                           f"{seen[key.tag, key.value]} and {line}",
+                                           "keep one of them", dotted)
+                seen[key.tag, key.value] = line
+                out.setdefault(child, line)
                 _record_lines(value, child, offset, out)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

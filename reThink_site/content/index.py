@@ -126,8 +126,11 @@ class Site:
 
 
 def person_slug(person: Person) -> str:
-    """People from people.yaml keep their id; others are named by their name."""
-    return person.id or slugify(person.name)
+    """The URL part of a person's page: their id's slug (people.yaml keys are ids), else their name's.
+
+    Always a slug, so no key or id (`../about`, `Tom Okafor`) can place a page anywhere but /people/<slug>/.
+    """
+    return slugify(person.id or person.name)
 
 
 def people_of(entry: Entry) -> list[Person]:

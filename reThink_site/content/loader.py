@@ -11,10 +11,10 @@ from pydantic import ValidationError
 from reThink_site.content.config import SiteConfig, problems_from_validation
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
-from reThink_site.content.models import KINDS, SAFE_SLUG, Content, Person, Venue
+from reThink_site.content.models import KINDS, MAX_NAME_SLUG, SAFE_SLUG, Content, Person, Venue
 from reThink_site.core.errors import Problem, relative_name
 from reThink_site.core.typos import likely_meant
-from reThink_site.core.urls import slug_from_filename
+from reThink_site.core.urls import slug_from_filename, slugify
 
 INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
 
@@ -62,11 +62,19 @@ def _read_mapping(path: Path, project: Path, problems: list[Problem], what: str)
 
 
 def _load_entries(path: Path, project: Path, problems: list[Problem], model: type, what: str) -> dict:
-    """Validate each `id: {…}` entry of people.yaml or venues.yaml, reporting each bad one with its line."""
+    """Validate each `id: {…}` entry of people.yaml or venues.yaml, reporting each bad one with its line.
+
+    A person's id gives their page, /people/<slug>/: an id that gives no slug, or the slug of another, is refused.
+    """
     raw, lines, name = _read_mapping(path, project, problems, what)
     found: dict = {}
+    slugs: dict[str, Any] = {}  # page slug -> the key that gave it
     for key, value in raw.items():
         data = {"name": value} if isinstance(value, str) else value
+        refused = person_key_problem(key, slugs, lines, name) if what == "people" else None
+        if refused is not None:
+            problems.append(refused)
+            continue
         try:
             if not isinstance(data, dict):
                 raise TypeError
@@ -81,6 +89,21 @@ def _load_entries(path: Path, project: Path, problems: list[Problem], model: typ
     return found
 
 
+def person_key_problem(key: Any, slugs: dict[str, Any], lines: dict, name: str) -> Optional[Problem]:
+    """Why a people.yaml key cannot give a page of its own (None when it can; its slug is then noted in `slugs`)."""
+    line, slug = lines.get((key,), 1), slugify(str(key))
+    if not slug or len(slug) > MAX_NAME_SLUG:
+        return Problem(name, line, str(key), "expected a person id that gives the address of their page, "
+                       f"/people/<id>/ (letters, digits and hyphens, at most {MAX_NAME_SLUG}), "
+                       f"found {str(key)[:60]!r}", "use an id such as tom-okafor")
+    if slug in slugs:
+        return Problem(name, line, str(key), f"expected ids that give different pages, found {str(key)!r} and "
+                       f"{str(slugs[slug])!r} (line {lines.get((slugs[slug],), 1)}), both /people/{slug}/",
+                       "merge the two people or rename one")
+    slugs[slug] = key
+    return None
+
+
 def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str, Person]:
     """Read people.yaml: ids mapped to person details."""
     return _load_entries(path, project, problems, Person, "people")
@@ -89,6 +112,22 @@ def load_people(path: Path, project: Path, problems: list[Problem]) -> dict[str,
 def load_venues(path: Path, project: Path, problems: list[Problem]) -> dict[str, Venue]:
     """Read venues.yaml: ids mapped to venues, which events name as their `location`."""
     return _load_entries(path, project, problems, Venue, "venues")
+
+
+def is_empty(value: Any) -> bool:
+    """An empty text, or fields holding only empty texts: what a form writes for a field left blank."""
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, dict) and bool(value) and all(is_empty(v) for v in value.values())
+
+
+def without_empty(value: Any) -> Any:
+    """The value with blank fields and blank list items left out, so a blank means "not given"."""
+    if isinstance(value, dict):
+        return {k: without_empty(v) for k, v in value.items() if not is_empty(v)}
+    if isinstance(value, list):
+        return [without_empty(v) for v in value if not is_empty(v)]
+    return value
 
 
 def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Problem]:
@@ -110,7 +149,8 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
     """Validate one document against its kind's model."""
     model = KINDS[kind]
     problems = typo_warnings(doc, model, name)
-    data: dict[str, Any] = {k: v for k, v in doc.meta.items() if k not in INTERNAL_FIELDS}
+    data: dict[str, Any] = {k: without_empty(v) for k, v in doc.meta.items()
+                            if k not in INTERNAL_FIELDS and not (k in model.model_fields and is_empty(v))}
     data.setdefault("slug", default_slug)
     data.update(source_path=name, body=doc.body, body_line=doc.body_line)
     try:
@@ -122,6 +162,8 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
                 misspelt = next((t for t in problems if t.hint == f"did you mean `{p.field}`?"), None)
                 if misspelt:
                     p = Problem(p.path, misspelt.line, p.field, p.message, misspelt.hint)
+                elif p.field in doc.meta:  # written but blank, as a form writes a field left empty
+                    p = Problem(p.path, doc.line_of((p.field,)), p.field, "required field is empty")
             problems.append(p)
         return None, problems
 

@@ -18,10 +18,12 @@ from reThink_site.core import timeparse
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
 MAX_PATH_PART = 200  # one folder name of an alias
+LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+Day = date  # the annotation of fields named `date`, which shadow the name `date` once they have a Field()
 
 
 def check_group_name(value: str, what: str) -> str:
-    """A tag or series name must give a URL part that is neither empty nor too long for a file name."""
+    """A tag, series or person id must give a URL part that is neither empty nor too long for a file name."""
     from reThink_site.core.urls import slugify
 
     slug = slugify(value)
@@ -31,6 +33,11 @@ def check_group_name(value: str, what: str) -> str:
         raise ValueError(f"expected a {what} of at most {MAX_NAME_SLUG} letters and digits, "
                          f"found one of {len(slug)}")
     return value
+
+
+def single_line(value: str) -> str:
+    """A title is one line wherever it lands (a calendar's NAME, a feed's title): line breaks become spaces."""
+    return LINE_BREAKS.sub(" ", value) if "\n" in value or "\r" in value else value
 
 
 def check_site_path_or_url(value: str) -> str:
@@ -46,29 +53,34 @@ def check_site_path_or_url(value: str) -> str:
 class Person(Frozen):
     """A speaker, chair or author; `id` links to `people.yaml` and the person's page."""
 
-    name: str = Field(min_length=1, max_length=200)
-    role: Optional[str] = None
-    organisation: Optional[str] = None
-    url: Optional[str] = None
-    bio: Optional[str] = None
-    id: str = ""
+    name: str = Field(min_length=1, max_length=200, description="Their name as it should appear")
+    role: Optional[str] = Field(None, description="Job title, such as Chief Executive")
+    organisation: Optional[str] = Field(None, description="Council or organisation they work for")
+    url: Optional[str] = Field(None, title="Web page", description="A web page about them (https://…)")
+    bio: Optional[str] = Field(None, description="A sentence or two about them", json_schema_extra={"widget": "text"})
+    id: str = Field("", title="From people.yaml", json_schema_extra={"relation": "people"},
+                    description="Choose someone listed in content/people.yaml, or fill in the fields below")
 
     _check_url = field_validator("url")(lambda cls, v: v if v is None else check_url(v))
+    _check_id = field_validator("id")(lambda cls, v: v and check_group_name(v, "person id"))
 
 
 class Location(Frozen):
     """Where an event happens: a place, an online join link, or both (hybrid); `venue` names venues.yaml."""
 
-    name: Optional[str] = None
-    address: Optional[str] = None
-    city: Optional[str] = None
-    postcode: Optional[str] = None
-    url: Optional[str] = None  # the venue's website; for an online-only event, the join link
-    join: Optional[str] = None  # the online join link of an event held in a place too
-    venue: str = ""
-    latitude: Optional[float] = Field(default=None, ge=-90, le=90)
-    longitude: Optional[float] = Field(default=None, ge=-180, le=180)
-    access: Optional[Access] = None
+    name: Optional[str] = Field(None, description="The place, such as Dukinfield Town Hall")
+    address: Optional[str] = Field(None, description="Street address")
+    city: Optional[str] = Field(None, description="Town or city")
+    postcode: Optional[str] = Field(None, description="Postcode")
+    url: Optional[str] = Field(None, title="Web address", description="The place's website; for an online-only "
+                               "event, the joining link (leave the place empty)")
+    join: Optional[str] = Field(None, title="Join online", description="The online join link of an event held "
+                                "in a place too")
+    venue: str = Field("", description="A venue from content/venues.yaml: its address and access come with it",
+                       json_schema_extra={"relation": "venues"})
+    latitude: Optional[float] = Field(default=None, ge=-90, le=90, description="For a map link")
+    longitude: Optional[float] = Field(default=None, ge=-180, le=180, description="For a map link")
+    access: Optional[Access] = Field(None, description="Access details of the place")
 
     _check_url = field_validator("url", "join")(lambda cls, v: v if v is None else check_url(v))
 
@@ -104,8 +116,8 @@ class Location(Frozen):
 class Link(Frozen):
     """A titled link to a download or page (slides, forms, recordings)."""
 
-    title: str = Field(min_length=1)
-    url: str
+    title: str = Field(min_length=1, description="What the link is, such as Slides (PDF)")
+    url: str = Field(title="Web address", description="A web address, or a file under /assets/")
 
     _check = field_validator("url")(lambda cls, v: check_site_path_or_url(v))
 
@@ -113,8 +125,9 @@ class Link(Frozen):
 class Image(Frozen):
     """An image with its alt text, shown on the page and in link previews."""
 
-    src: str
-    alt: str
+    src: str = Field(title="Picture", description="The picture (kept in content/assets/images/)",
+                     json_schema_extra={"widget": "image"})
+    alt: str = Field(title="Alt text", description="What the picture shows, for people who cannot see it")
 
     @field_validator("src")
     @classmethod
@@ -131,16 +144,17 @@ class Content(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow", str_strip_whitespace=True)
 
     source_path: str
-    slug: str
-    body: str = ""
+    slug: str = Field(description="The page's address; leave empty for a new file (its name gives it)")
+    body: str = Field("", description="The text of the page, in Markdown", json_schema_extra={"widget": "markdown"})
     body_line: int = 1
-    title: str = Field(min_length=1, max_length=500)
-    summary: Optional[str] = None
-    tags: tuple[str, ...] = ()
-    draft: bool = False
-    updated: Optional[datetime] = None
-    image: Optional[Image] = None
-    aliases: tuple[str, ...] = ()
+    title: str = Field(min_length=1, max_length=500, description="The title, as shown on the page and in lists")
+    summary: Optional[str] = Field(None, description="One or two sentences for lists and link previews",
+                                   json_schema_extra={"widget": "text"})
+    tags: tuple[str, ...] = Field((), description="Topics, separated by commas, such as digital, social care")
+    draft: bool = Field(False, description="Keep it off the published site")
+    updated: Optional[datetime] = Field(None, description="When it was last changed in a way readers should know")
+    image: Optional[Image] = Field(None, description="A picture for the page and link previews")
+    aliases: tuple[str, ...] = Field((), description="Old addresses of this page, such as /old-name/")
 
     @model_validator(mode="before")
     @classmethod
@@ -150,6 +164,8 @@ class Content(BaseModel):
             if found and isinstance(name, str):
                 raise ValueError(f"{name}: expected text without control characters, found {found}")
         return data
+
+    _one_line_title = field_validator("title")(lambda cls, v: single_line(v))
 
     @field_validator("slug")
     @classmethod
@@ -208,26 +224,31 @@ def _person(value: Any, info: ValidationInfo) -> Any:
     people = info.context.get("people", {})
     if isinstance(value, str):
         return people.get(value.strip()) or {"name": value}
+    if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"].strip() in people:
+        return {**people[value["id"].strip()], **value}  # {id: asha-patel} (as the CMS writes it), with changes
     return value
 
 
 class Event(Booking, Content):
     """Something readers can attend: the heart of the site."""
 
-    timezone: Optional[str] = None  # before start/end: pydantic validates in order, and they need it
-    start: Union[datetime, date]
-    end: Optional[Union[datetime, date]] = None
-    location: Optional[Location] = None
-    series: Optional[str] = None
-    host: Optional[str] = None
-    chair: Optional[Person] = None
-    speakers: tuple[Person, ...] = ()
-    registration: Optional[str] = None
-    price: Optional[str] = None
-    chatham_house: bool = False
-    status: Literal["scheduled", "cancelled", "postponed", "rescheduled", "moved online"] = "scheduled"
-    resources: tuple[Link, ...] = ()
-    access: Optional[Access] = None
+    timezone: Optional[str] = Field(None, description="Only for an event outside the UK: its zone, such as "
+                                    "Europe/Paris")  # before start/end: pydantic validates in order, they need it
+    start: Union[datetime, date] = Field(description="When it starts (UK time)")
+    end: Optional[Union[datetime, date]] = Field(None, description="When it ends")
+    location: Optional[Location] = Field(None, description="Where it happens")
+    series: Optional[str] = Field(None, description="Events of one series are listed together, such as Local reThink")
+    host: Optional[str] = Field(None, description="The organisation that hosts it")
+    chair: Optional[Person] = Field(None, description="Who chairs it")
+    speakers: tuple[Person, ...] = Field((), description="Who speaks, in order")
+    registration: Optional[str] = Field(None, title="Booking link", description="Where to book (https://…)")
+    price: Optional[str] = Field(None, description="Such as Free to iNetwork members")
+    chatham_house: bool = Field(False, title="Chatham House Rule",
+                                description="The event runs under the Chatham House Rule")
+    status: Literal["scheduled", "cancelled", "postponed", "rescheduled", "moved online"] = Field(
+        "scheduled", description="Changed plans stay listed, marked (rescheduled needs Previous start)")
+    resources: tuple[Link, ...] = Field((), description="Slides, forms and recordings")
+    access: Optional[Access] = Field(None, description="Access details, laid over the venue's")
 
     @field_validator("timezone")
     @classmethod
@@ -290,9 +311,9 @@ class Event(Booking, Content):
 class Summary(Content):
     """A write-up published after an event."""
 
-    date: date
-    event: Optional[str] = None
-    author: Optional[Person] = None
+    date: Day = Field(description="Publication day: not on the site before this day")
+    event: Optional[str] = Field(None, description="The event it summarises", json_schema_extra={"relation": "events"})
+    author: Optional[Person] = Field(None, description="Who wrote it")
 
     _date = field_validator("date", mode="before")(lambda cls, v: timeparse.parse_date(v))
     _author = field_validator("author", mode="before")(_person)
@@ -301,10 +322,11 @@ class Summary(Content):
 class Insight(Content):
     """A blog post, opinion piece or press coverage."""
 
-    date: Union[datetime, date]
-    author: Optional[Person] = None
-    source: Optional[str] = None
-    source_url: Optional[str] = None
+    date: Union[datetime, Day] = Field(description="Publication day: not on the site before this day")
+    author: Optional[Person] = Field(None, description="Who wrote it")
+    source: Optional[str] = Field(None, description="For press coverage: the publication's name")
+    source_url: Optional[str] = Field(None, title="Source web address",
+                                      description="For press coverage: the original article (https://…)")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -318,8 +340,8 @@ class Insight(Content):
 class Newsletter(Content):
     """One issue of the newsletter: an introduction; the build adds the rest."""
 
-    date: date
-    featured: tuple[str, ...] = ()
+    date: Day = Field(description="The issue's day")
+    featured: tuple[str, ...] = Field((), description="Items to put first", json_schema_extra={"relation": "posts"})
 
     _date = field_validator("date", mode="before")(lambda cls, v: timeparse.parse_date(v))
 
@@ -327,7 +349,8 @@ class Newsletter(Content):
 class Page(Content):
     """A stand-alone page such as About."""
 
-    menu: Optional[int] = Field(default=None, ge=0, le=1000)
+    menu: Optional[int] = Field(default=None, ge=0, le=1000, description="Position in the main menu; "
+                                "leave empty to keep it out of the menu")
 
 
 KINDS: Mapping[str, type[Content]] = MappingProxyType({

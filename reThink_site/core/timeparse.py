@@ -7,8 +7,24 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?$")
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+# (fractions of a second, as a CMS writes them in 2015-02-27T10:00:00.000Z, are read and dropped)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200  # a date outside is a typo (3026) and would overflow or flood the calendar
+WINDOW = f"between {EARLIEST_YEAR} and {LATEST_YEAR}"
+EPOCH_WINDOW = (int(datetime(EARLIEST_YEAR, 1, 1, tzinfo=timezone.utc).timestamp()),
+                int(datetime(LATEST_YEAR, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()))
+
+
+class OutsideWindow(ValueError):
+    """A date outside EARLIEST_YEAR..LATEST_YEAR."""
+
+
+def in_window(value: date) -> date:
+    """Refuse a date or date-time whose year is outside the window, before any arithmetic can overflow."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise OutsideWindow(f"expected a date {WINDOW}, found {value.isoformat()}")
+    return value
 
 
 def zone(name: str) -> ZoneInfo:
@@ -47,23 +63,26 @@ def parse_date(value: object) -> date:
     if isinstance(value, datetime):
         raise ValueError(f"expected a date such as 2015-02-27, found a date-time {value}")
     if isinstance(value, date):
-        return value
+        return in_window(value)
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            parsed = date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            return in_window(parsed)
     raise ValueError(f"expected a date such as 2015-02-27, found {value!r}")
 
 
 def parse_date_or_datetime(value: object, tz: tzinfo) -> date | datetime:
     """Accept a date (all-day) or a date-time, wall-clock times read in `tz`."""
     if isinstance(value, datetime):
+        in_window(value)
         if value.tzinfo is None:
             return localize(value, tz)
         return value
     if isinstance(value, date):
-        return value
+        return in_window(value)
     if isinstance(value, str):
         text = value.strip()
         if _DATE.match(text):
@@ -75,6 +94,7 @@ def parse_date_or_datetime(value: object, tz: tzinfo) -> date | datetime:
                 naive = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
             except ValueError as err:
                 raise ValueError(f"expected a real date and time, found {value!r} ({err})") from None
+            in_window(naive)
             return naive.replace(tzinfo=_offset(off)) if off else localize(naive, tz)
     raise ValueError(f"expected a date (2015-02-27) or date-time (2015-02-27 10:00), found {value!r}")
 
@@ -92,11 +112,16 @@ def resolve_now(option: str | None, environ: dict, tz: tzinfo) -> datetime:
     if option:
         try:
             return parse_datetime(option, tz)
+        except OutsideWindow:
+            raise ValueError(f"--now: expected a date {WINDOW}, found {option!r}") from None
         except ValueError as err:
             raise ValueError(f"--now: {err}") from None
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         if not epoch.isdigit():
             raise ValueError(f"SOURCE_DATE_EPOCH: expected whole seconds since 1970, found {epoch!r}")
+        if not EPOCH_WINDOW[0] <= int(epoch) <= EPOCH_WINDOW[1]:
+            raise ValueError(f"SOURCE_DATE_EPOCH: expected seconds for a date {WINDOW} (at most "
+                             f"{EPOCH_WINDOW[1]}), found {epoch[:40]!r}")
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).astimezone(tz)
     return datetime.now(tz=tz).replace(microsecond=0)

@@ -46,6 +46,8 @@ class LinkMap:
                 key = old_key(old, self.hosts) if old else None
                 if key:
                     self.pages.setdefault(key, target.url)
+        for old_path, new_path in self.plan.archives.items():
+            self.pages.setdefault(old_path, new_path)
         for attachment in self.plan.attachments:
             if attachment.upload_path:
                 self.alts.setdefault(attachment.upload_path, attachment.alt)

@@ -73,6 +73,8 @@ class Plan(Frozen):
     skipped: dict[str, int]  # why -> how many (private, trash, revision, nav_menu_item …)
     comments: int
     old_hosts: tuple[str, ...]
+    categories: dict[str, str]  # every category items carry: lower-cased name and slug -> its name
+    archives: dict[str, str]  # an old category, tag or author archive's path -> its tag or person page
 
     def by_position(self) -> dict[int, Target]:
         """Each imported item's target by its place in the export."""
@@ -182,12 +184,18 @@ def make_plan(export: Path, event_categories: frozenset[str]) -> Plan:
     used: set[str] = set()
     head: Optional[ExportHead] = None
     links: list[str] = []
+    archives: dict[str, str] = {}
+    categories: dict[str, str] = {}
     for position, record in enumerate(read_export(export, with_bodies=False)):
         if isinstance(record, ExportHead):
             head = record
             continue
         item = record
         comments += item.comments
+        for term in item.terms:
+            if term.domain == "category":
+                categories.setdefault(term.name.lower(), term.name)
+                categories.setdefault(term.slug.lower(), term.name)
         if item.link:
             links.append(item.link)
         if item.post_type == "attachment":
@@ -210,7 +218,12 @@ def make_plan(export: Path, event_categories: frozenset[str]) -> Plan:
         if item.status not in PUBLISHED | DRAFTS:
             skipped[item.status] += 1
             continue
+        if item.post_password:
+            skipped["password-protected"] += 1  # its readers needed the password: never publish it openly
+            continue
         targets.append(_target(item, position, event_categories, used))
+        if item.status in PUBLISHED:
+            _note_archives(item, targets[-1].kind, event_categories, archives)
     assert head is not None  # read_export ends with the head or raises
     hosts = tuple(sorted({host_of(u) for u in (head.channel.link, head.channel.base_blog_url, *links) if host_of(u)}))
     taken = {t.url for t in targets}
@@ -224,7 +237,21 @@ def make_plan(export: Path, event_categories: frozenset[str]) -> Plan:
                                         else upload_path(a.url)}) for a in attachments]
     return Plan(channel=head.channel, authors=head.authors, targets=tuple(with_aliases), venues=venues,
                 attachments=tuple(attachments), skipped=dict(sorted(skipped.items())), comments=comments,
-                old_hosts=hosts)
+                old_hosts=hosts, archives=dict(sorted(archives.items())),
+                categories=categories)
+
+
+def _note_archives(item: Item, kind: str, event_categories: frozenset[str], archives: dict[str, str]) -> None:
+    """The old archive pages a published item was on, and the tag or person page that now lists it."""
+    if kind == "pages":
+        return
+    kept = set(tag_names(item.terms, event_categories))
+    for term in item.terms:
+        if term.name in kept and term.slug and "/" not in term.slug:
+            folder = "category" if term.domain == "category" else "tag"
+            archives.setdefault(f"/{folder}/{unquote(term.slug)}", f"/tags/{slugify(term.name)}/")
+    if kind == "insights" and item.creator and slugify(item.creator):
+        archives.setdefault(f"/author/{item.creator}", f"/people/{slugify(item.creator)}/")
 
 
 def _target(item: Item, position: int, event_categories: frozenset[str], used: set[str]) -> Target:

@@ -86,6 +86,20 @@ class ImportConverter(MarkdownConverter):
                                    el.parent.name == "a" else parent_tags)
 
 
+    def convert_figcaption(self, el, text, parent_tags):
+        """A block editor image's caption, under it in italics (as a [caption] shortcode's)."""
+        return f"\n\n*{text.strip()}*\n\n" if text.strip() else ""
+
+    def convert_iframe(self, el, text, parent_tags):
+        """An embedded player or map has no Markdown form: a link to what it showed."""
+        src = (el.get("src") or "").strip()
+        if not src:
+            return ""
+        done = self.rewrite(src)
+        label = (el.get("title") or "").strip() or "Embedded content"
+        return f"\n\n[{label}: {done.url}]({done.url})\n\n"
+
+
 def to_markdown(html_text: str, rewrite: Callable[[str], Rewritten],
                 findings: Optional[Findings] = None) -> tuple[str, Findings]:
     """The body as Markdown, tidy: no runs of blank lines, no trailing spaces, one final newline."""

@@ -46,6 +46,7 @@ class ImportReport:
     todos: tuple[ToDo, ...]
     outcomes: Outcomes
     remote_attachments: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The report as printed: counts, files, remote media, then the to-dos."""
@@ -64,6 +65,7 @@ class ImportReport:
             lines.append(f"Media left on the old site ({len(self.remote_attachments)}; "
                          "pass --uploads DIR to copy them):")
             lines += [f"  {url}" for url in self.remote_attachments]
+        lines += list(self.notes)
         lines.append(f"To do ({len(self.todos)}):" if self.todos else "Nothing left to do by hand.")
         lines += [todo.format() for todo in self.todos]
         return "\n".join(lines)
@@ -105,6 +107,9 @@ def redirect_table(plan: Plan, links: LinkMap, base_url: str) -> bytes:
     for url, local in links.attachment_files():
         if local:
             rows.add((url, absolute(base_url, local)))
+    home = (plan.channel.base_blog_url or plan.channel.link).rstrip("/")
+    if home:
+        rows.update((f"{home}{old}/", absolute(base_url, new)) for old, new in plan.archives.items())
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["old_url", "new_url"])
@@ -166,4 +171,8 @@ def import_wordpress(options: ImportOptions) -> ImportReport:
               "tags": len(tags), "media files copied": len(links.copies), "comments not imported": plan.comments}
     counts.update({f"{why} skipped": n for why, n in plan.skipped.items()})
     remote = tuple(url for url, local in links.attachment_files() if not local)
-    return ImportReport(counts=counts, todos=tuple(sorted(set(todos))), outcomes=outcomes, remote_attachments=remote)
+    known = ", ".join(sorted(set(plan.categories.values()))) or "none"
+    notes = tuple(f"--events-category {name}: no item of the export is in this category (its categories: {known})"
+                  for name in options.event_categories if name.lower() not in plan.categories)
+    return ImportReport(counts=counts, todos=tuple(sorted(set(todos))), outcomes=outcomes, remote_attachments=remote,
+                        notes=notes)

@@ -69,6 +69,7 @@ class Item(Frozen):
     post_date: str = ""
     post_date_gmt: str = ""
     post_name: str = ""
+    post_password: str = ""
     parent: int = 0
     attachment_url: str = ""
     terms: tuple[Term, ...] = ()
@@ -136,6 +137,7 @@ def _item(element: Element, versions: dict[str, str], with_bodies: bool) -> Item
                 content=(fields["content:encoded"].text or "") if with_bodies and "content:encoded" in fields else "",
                 excerpt=text("excerpt:encoded"), post_date=text("wp:post_date"),
                 post_date_gmt=text("wp:post_date_gmt"), post_name=text("wp:post_name"),
+                post_password=text("wp:post_password"),
                 parent=_int(text("wp:post_parent")), attachment_url=text("wp:attachment_url"),
                 terms=tuple(terms), meta=tuple(meta), comments=comments)
 

@@ -11,6 +11,7 @@ from typing import Mapping, Protocol
 _TAGS = re.compile(r"<[^>]+>")
 _SCRIPTISH = re.compile(r"<\s*script\b|<[^>]*[\s/\"']on[a-z]+\s*=|\{:?[^}]*\bon[a-z]+\s*=|javascript\s*:",
                         re.IGNORECASE)  # a script, a handler inside a tag or an attr_list, a script URL
+_SCRIPT_URL = re.compile(r"(?:java|vb)script:")  # matched against text as_browser_reads it
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside a URL before reading its scheme
 ACTIVE_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action", "xlink:href", "background",
@@ -98,17 +99,32 @@ def first_paragraph(fragment: str) -> str:
     return plain_text(match.group(1)) if match else ""
 
 
+def as_browser_reads(text: str) -> str:
+    """Text as a browser reads a URL in it: entities decoded (`&#106;`, `&colon;`), then tabs, newlines,
+    spaces and other control characters dropped (`jav&#x09;ascript:` is `javascript:`)."""
+    return _URL_NOISE.sub("", html.unescape(text)).lower()
+
+
+def _scriptish_line(line: str) -> bool:
+    """One line holds a script, a handler or (once decoded as a browser would) a script URL."""
+    if _SCRIPTISH.search(line):
+        return True
+    return "&" in line and bool(_SCRIPT_URL.search(as_browser_reads(line)))
+
+
 def has_script(body: str) -> bool:
-    """True when a body holds a `<script>` element or an inline event handler."""
-    if "<" not in body and "{" not in body and "javascript" not in body.lower():
+    """True when a body holds a `<script>` element, an inline event handler or a script URL, however spelt."""
+    if "<" not in body and "{" not in body and "javascript" not in body.lower() and "&" not in body:
         return False  # every alternative of the pattern needs one of these; most bodies have none
-    return bool(_SCRIPTISH.search(body))
+    return bool(_SCRIPTISH.search(body)) or any(map(_scriptish_line, body.split("\n")))
 
 
 def script_line(body: str, first_line: int) -> int:
-    """The file line of the first script or handler in a body (its first line when none)."""
-    match = _SCRIPTISH.search(body)
-    return first_line + body.count("\n", 0, match.start()) if match else first_line
+    """The file line of the first script, handler or script URL in a body (its first line when none)."""
+    match = _SCRIPTISH.search(body)  # may span lines (`<img\nonerror=…>`)
+    found = [body.count("\n", 0, match.start())] if match else []
+    found += [next((n for n, line in enumerate(body.split("\n")) if _scriptish_line(line)), len(body))]
+    return first_line + min(found) if min(found) < len(body) else first_line
 
 
 def line_of(body: str, needle: str, first_line: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from typing import Callable, Iterable, Optional
@@ -55,7 +56,12 @@ def newest_first(entries: Iterable[Entry], tz: ZoneInfo, limit: int) -> tuple[En
     return tuple(ordered[:limit])
 
 
-def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str, full: bool) -> None:
+def as_html(text: str) -> str:
+    """Plain text for an RSS `<description>`, which readers render as HTML: `<`, `&` and quotes escaped."""
+    return html.escape(text, quote=True)
+
+
+def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str, full: bool, rss: bool) -> None:
     config, tz = site.config, site.tz
     permalink = urls.absolute(config.base_url, entry.url)
     item = feed.add_entry(order="append")
@@ -72,20 +78,25 @@ def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str,
     for tag in entry.item.tags:
         item.category(term=tag, label=tag,
                       scheme=urls.absolute(config.base_url, "/tags/"))
-    if entry.summary:
-        item.summary(entry.summary)
+    if entry.summary:  # RSS: HTML, so escaped into it; Atom: a text construct, so as it is
+        item.summary(as_html(entry.summary) if rss else entry.summary, type=None if rss else "text")
     if full and content_html.strip():
         item.content(absolutize(content_html, permalink), type="html")
 
 
-def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) -> FeedGenerator:
-    """A feedgen feed for one spec; its `updated` is the newest entry's, never the build time."""
+def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str], rss: bool = True) -> FeedGenerator:
+    """A feedgen feed for one spec (RSS or Atom); its `updated` is the newest entry's, never the build time.
+
+    Each text goes in as its format says it is read: RSS descriptions are HTML, Atom's subtitle and
+    summary are `type="text"`, titles are plain text in both.
+    """
     config, tz = site.config, site.tz
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
     feed.id(urls.absolute(config.base_url, spec.path))
     feed.title(spec.title)
-    feed.description(spec.description or spec.title)
+    description = spec.description or spec.title
+    feed.description(as_html(description) if rss else description)
     feed.link(href=urls.absolute(config.base_url, spec.path), rel="self")
     feed.link(href=urls.absolute(config.base_url, spec.page), rel="alternate")
     feed.language(config.language)
@@ -94,7 +105,7 @@ def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) ->
     feed.generator("reThink_site")
     full = config.feed.content == "full"
     for entry in spec.entries:
-        _add_entry(feed, entry, site, content_of(entry), full)
+        _add_entry(feed, entry, site, content_of(entry), full, rss)
     stamps = [updated_at(e, tz) for e in spec.entries]
     feed.updated(max(stamps) if stamps else EMPTY_FEED_DATE)
     return feed
@@ -108,7 +119,7 @@ def rss_file(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) -> 
 
 def atom_file(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str]) -> OutputFile:
     """The spec as Atom bytes at its path."""
-    data = make_feed(spec, site, content_of).atom_str(pretty=True)
+    data = make_feed(spec, site, content_of, rss=False).atom_str(pretty=True)
     return OutputFile(urls.output_path(spec.path), data)
 
 

@@ -25,6 +25,14 @@ _INLINE_TAG = re.compile(r"</?(?:a|b|strong|em|i|code|span|abbr|small|sub|sup|ma
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
 
 
+def as_text(text: str) -> icalendar.vText:
+    """A TEXT value, escaped as TEXT (CR and LF become `\\n`, never a line break of the file).
+
+    icalendar escapes only the properties it knows as TEXT; NAME and the X-WR-* ones it would write raw.
+    """
+    return icalendar.vText(text)
+
+
 def event_uid(slug: str, base_url: str) -> str:
     """A UID that never changes between builds: the event's slug at the site's host."""
     return f"{slug}@{urlsplit(base_url).hostname or 'localhost'}"
@@ -192,10 +200,10 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
+    cal.add("name", as_text(name))
+    cal.add("x-wr-calname", as_text(name))
     if description:
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", as_text(description))
     cal.add("x-wr-timezone", site.config.timezone)
     if subscribable:
         cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})

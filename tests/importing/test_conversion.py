@@ -81,3 +81,11 @@ def test_media_paths_and_safe_names():
     assert upload_path("https://blog.files.wordpress.com/2014/01/p.jpg?w=300") == "2014/01/p.jpg"
     assert upload_path("https://old.example.org/wp-content/uploads/../../etc/passwd") == ""
     assert asset_name("2014/01/DIPS Application Form (final).PDF") == "uploads/2014/01/dips-application-form-final.pdf"
+
+
+def test_block_editor_figures_and_embeds():
+    html = ('<!-- wp:image --><figure class="wp-block-image"><img src="/a.png" alt="An A"/>'
+            "<figcaption>The caption</figcaption></figure><!-- /wp:image -->"
+            '<p>Watch <iframe title="The talk" src="https://www.youtube.com/embed/x"></iframe></p>')
+    assert markdown(html) == ("![An A](/a.png)\n\n*The caption*\n\nWatch\n\n"
+                              "[The talk: https://www.youtube.com/embed/x](https://www.youtube.com/embed/x)\n")

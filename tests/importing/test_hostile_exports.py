@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -93,13 +94,14 @@ def test_an_interrupted_import_leaves_no_half_written_file(empty_site, run_impor
             raise KeyboardInterrupt
         real_replace(temp, path)
 
-    monkeypatch.setattr(writing.os, "replace", interrupted)
+    # only the importer's writes see the interrupt: writing.os becomes os with this replace()
+    monkeypatch.setattr(writing, "os", SimpleNamespace(**{**vars(os), "replace": interrupted}))
     stopped = run_import(empty_site)  # click answers Ctrl-C with "Aborted!" and exit 1
     assert stopped.exit_code == 1 and "Aborted" in stopped.output
     left = tree(empty_site)
     assert len(left) == 1 + 3  # site.yaml and the three files finished before the interrupt
     assert all(finished[name] == data for name, data in left.items() if name != "site.yaml")
     assert not [name for name in left if name.endswith(".importing")]
-    monkeypatch.setattr(writing.os, "replace", real_replace)
+    monkeypatch.setattr(writing, "os", os)
     assert run_import(empty_site).exit_code == 0  # running it again completes the import
     assert tree(empty_site) == finished

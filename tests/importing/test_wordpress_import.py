@@ -74,14 +74,15 @@ def test_posts_pages_authors_and_drafts(imported_site):
     assert "example.org" not in (site / "content/people.yaml").read_text(encoding="utf-8")  # no e-mail addresses
     every_file = " ".join(p.read_text(encoding="utf-8") for p in (site / "content").rglob("*.md"))
     assert "speaker contact list" not in every_file.lower() and "Testing." not in every_file  # private, trash
+    assert "For speakers only." not in every_file and "fixture-password" not in every_file  # password-protected
 
 
 def test_the_report_counts_each_kind_and_what_was_left_out(imported_site):
     _, report = imported_site
-    counts = dict((what, int(n)) for n, what in re.findall(r"(\d+) ([a-z_ ()]+?)(?:,|$)", report.splitlines()[0]))
+    counts = dict((what, int(n)) for n, what in re.findall(r"(\d+) ([a-z_ ()-]+?)(?:,|$)", report.splitlines()[0]))
     assert counts == {"events": 5, "insights": 2, "pages": 1, "drafts (among them)": 1, "new people": 2, "tags": 6,
                       "media files copied": 4, "comments not imported": 3, "nav_menu_item skipped": 1,
-                      "private skipped": 1, "trash skipped": 1}
+                      "password-protected skipped": 1, "private skipped": 1, "trash skipped": 1}
 
 
 def test_html_becomes_markdown_with_headings_lists_tables_quotes_and_links(imported_site):
@@ -105,6 +106,9 @@ def test_links_to_old_posts_point_at_the_new_pages(imported_site):
     assert "(/events/2014-03-27-innovation-at-monmouthshire/)" in post(site, "pages/about.md").content  # a ?p= link
     assert "(/about/)" in post(site, "events/2014-06-20-using-public-assets.md").content
     assert "(http://www.matthewtaylorsblog.com/)" in tameside  # other sites' links stay as they were
+    worries = post(site, "insights/2014-09-15-two-worries.md").content
+    assert "[Local reThink](/tags/local-rethink/)" in worries and "[innovation](/tags/innovation/)" in worries
+    assert "[Phil Swan](/people/philswan/)" in worries  # archives of a category, a tag, an author
 
 
 def test_shortcodes_become_a_captioned_image_a_gallery_and_a_link_or_are_reported(imported_site):
@@ -163,7 +167,12 @@ def test_every_old_permalink_is_an_alias_or_a_row_of_the_redirect_table(imported
     assert redirects[f"{OLD}/2014/09/15/two-worries/"] == f"{new}/insights/two-worries/"
     assert redirects[f"{OLD}/about/"] == f"{new}/about/"
     assert redirects[f"{OLD}/?p=104"] == f"{new}/events/2014-03-27-innovation-at-monmouthshire/"
+    assert redirects[f"{OLD}/category/local-rethink/"] == f"{new}/tags/local-rethink/"
+    assert redirects[f"{OLD}/tag/design/"] == f"{new}/tags/design/"
+    assert redirects[f"{OLD}/author/philswan/"] == f"{new}/people/philswan/"
+    assert f"{OLD}/category/blog/" in redirects and f"{OLD}/category/events/" not in redirects  # events: no tag
     assert f"{OLD}/?p=130" not in redirects and f"{OLD}/2014/01/02/speaker-contacts/" not in redirects
+    assert f"{OLD}/2014/06/13/speakers-briefing-pack/" not in redirects
 
 
 def test_check_reports_only_the_to_dos_and_after_them_the_site_builds_with_every_alias(imported_site, tmp_path):
@@ -230,3 +239,24 @@ def test_wxr_1_1_reads_the_same(empty_site, run_import, tmp_path):
                      .replace("<wp:wxr_version>1.2<", "<wp:wxr_version>1.1<"), encoding="utf-8")
     assert run_import(empty_site, older).exit_code == 0
     assert sorted(p.stem for p in (empty_site / "content/events").glob("*.md")) == sorted(EVENTS)
+
+
+def test_a_self_hosted_export_reads_the_same_with_its_wp_content_uploads(empty_site, run_import, tmp_path):
+    hosted = tmp_path / "self-hosted.xml"
+    hosted.write_text(EXPORT.read_text(encoding="utf-8")
+                      .replace("https://inetworkevents.files.wordpress.com/", "https://www.example.net/wp-content/uploads/")
+                      .replace("https://inetworkevents.wordpress.com", "https://www.example.net"), encoding="utf-8")
+    assert run_import(empty_site, hosted).exit_code == 0
+    briefing = post(empty_site, "events/2014-01-08-briefing-design-in-public-services.md")
+    assert briefing["aliases"] == ["/2013/12/16/briefing-design-in-public-services/"]
+    assert "(/assets/uploads/2014/01/dips-application-form-final.pdf)" in briefing.content
+    assert "(/events/2014-01-08-briefing-design-in-public-services/)" in \
+        post(empty_site, "events/2014-01-15-redefining-local-public-services.md").content
+
+
+def test_an_events_category_the_export_lacks_is_named_in_the_report(empty_site, run_import):
+    result = run_import(empty_site, EXPORT, "--dry-run", events=("Events", "Meetups"))
+    assert result.exit_code == 0
+    assert ("--events-category Meetups: no item of the export is in this category (its categories: Blog, Events, "
+            "Local reThink)") in result.output.splitlines()
+    assert "--events-category Events" not in result.output

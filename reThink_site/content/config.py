@@ -106,6 +106,7 @@ class SiteConfig(BaseModel):
     cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
+    extra_fields: tuple[str, ...] = ()  # the site's own front-matter fields, read by its templates: no warning
     content_dir: str = "content"
     output_dir: str = "output"
     templates_dir: str = "templates"

@@ -9,11 +9,11 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 from pydantic import ValidationError
 
 from reThink_site.content.config import SiteConfig, problems_from_validation
+from reThink_site.content.fieldnames import read_name
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
 from reThink_site.content.models import KINDS, MAX_NAME_SLUG, SAFE_SLUG, Content, Person, Venue
 from reThink_site.core.errors import Problem, relative_name
-from reThink_site.core.typos import likely_meant
 from reThink_site.core.urls import slug_from_filename, slugify
 
 INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
@@ -130,25 +130,37 @@ def without_empty(value: Any) -> Any:
     return value
 
 
-def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Problem]:
-    """Warn about unknown fields that look like misspelt known ones."""
+def field_name_problems(doc: Document, model: type[Content], name: str, extra: frozenset = frozenset()) -> list[Problem]:
+    """Every field the build would ignore: another word for a known field or a near-miss of one is an error
+    (a warning when the file gives that field too); any other unknown field is a warning, unless site.yaml
+    declares it under `extra_fields` for the templates."""
     known = set(model.model_fields) - INTERNAL_FIELDS
-    warnings = []
+    problems = []
     for key in doc.meta:
-        if key in known:
+        if key in known or key in extra:
             continue
-        guess = likely_meant(key, known)
-        if guess:
-            warnings.append(Problem(name, doc.line_of((key,)), key, f"unknown field `{key}`",
-                                    f"did you mean `{guess}`?", "warning"))
-    return warnings
+        found = read_name(key, known)
+        line = doc.line_of((key,))
+        if found.meant is None:
+            problems.append(Problem(name, line, key, f"unknown field `{key}`: the build does not use it",
+                                    f"the closest known field is `{found.closest}`; a field of the site's own "
+                                    "templates is listed under extra_fields: in site.yaml", "warning"))
+        elif found.meant in doc.meta:
+            problems.append(Problem(name, line, key, f"unknown field `{key}`: the build reads only "
+                                    f"`{found.meant}` (line {doc.line_of((found.meant,))})",
+                                    f"did you mean `{found.meant}`?", "warning"))
+        else:
+            lost = (f"the required field `{found.meant}` is missing" if model.model_fields[found.meant].is_required()
+                    else f"its value would be lost (the build reads `{found.meant}`)")
+            problems.append(Problem(name, line, key, f"unknown field `{key}`: {lost}", f"did you mean `{found.meant}`?"))
+    return problems
 
 
 def validate(doc: Document, kind: str, default_slug: str, name: str,
              context: dict) -> tuple[Content | None, list[Problem]]:
     """Validate one document against its kind's model."""
     model = KINDS[kind]
-    problems = typo_warnings(doc, model, name)
+    problems = field_name_problems(doc, model, name, frozenset(context.get("extra_fields", ())))
     data: dict[str, Any] = {k: without_empty(v) for k, v in doc.meta.items()
                             if k not in INTERNAL_FIELDS and not (k in model.model_fields and is_empty(v))}
     data.setdefault("slug", default_slug)
@@ -159,10 +171,9 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
         found = problems_from_validation(err, name, doc.line_of)
         for p in found:
             if p.message == "required field is missing":
-                misspelt = next((t for t in problems if t.hint == f"did you mean `{p.field}`?"), None)
-                if misspelt:
-                    p = Problem(p.path, misspelt.line, p.field, p.message, misspelt.hint)
-                elif p.field in doc.meta:  # written but blank, as a form writes a field left empty
+                if any(t.hint == f"did you mean `{p.field}`?" for t in problems):
+                    continue  # the misspelt field's own error says where the value went
+                if p.field in doc.meta:  # written but blank, as a form writes a field left empty
                     p = Problem(p.path, doc.line_of((p.field,)), p.field, "required field is empty")
             problems.append(p)
         return None, problems
@@ -246,7 +257,8 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     people = load_people(content / "people.yaml", project, problems)
     venues = load_venues(content / "venues.yaml", project, problems)
     context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()},
-               "venues": {k: v.as_location() for k, v in venues.items()}}
+               "venues": {k: v.as_location() for k, v in venues.items()},
+               "extra_fields": sorted(config.extra_fields)}
     listed: list[tuple[str, list[Problem], list[FoundFile]]] = []
     for kind in KINDS:
         walk_problems: list[Problem] = []

@@ -130,7 +130,8 @@ def without_empty(value: Any) -> Any:
     return value
 
 
-def field_name_problems(doc: Document, model: type[Content], name: str, extra: frozenset = frozenset()) -> list[Problem]:
+def field_name_problems(doc: Document, model: type[Content], name: str,
+                        extra: frozenset = frozenset()) -> list[Problem]:
     """Every field the build would ignore: another word for a known field or a near-miss of one is an error
     (a warning when the file gives that field too); any other unknown field is a warning, unless site.yaml
     declares it under `extra_fields` for the templates."""
@@ -152,7 +153,8 @@ def field_name_problems(doc: Document, model: type[Content], name: str, extra: f
         else:
             lost = (f"the required field `{found.meant}` is missing" if model.model_fields[found.meant].is_required()
                     else f"its value would be lost (the build reads `{found.meant}`)")
-            problems.append(Problem(name, line, key, f"unknown field `{key}`: {lost}", f"did you mean `{found.meant}`?"))
+            problems.append(Problem(name, line, key, f"unknown field `{key}`: {lost}",
+                                    f"did you mean `{found.meant}`?"))
     return problems
 
 

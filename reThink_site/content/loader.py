@@ -143,7 +143,8 @@ def field_name_problems(doc: Document, model: type[Content], name: str,
         found = read_name(key, known)
         line = doc.line_of((key,))
         if found.meant is None:
-            problems.append(Problem(name, line, key, f"unknown field `{key}`: the build does not use it",
+            problems.append(Problem(name, line, key, f"unknown field `{key}`"  # (tests/incremental edit this very text)
+                                    ": the build does not use it",
                                     f"the closest known field is `{found.closest}`; a field of the site's own "
                                     "templates is listed under extra_fields: in site.yaml", "warning"))
         elif found.meant in doc.meta:

@@ -9,10 +9,12 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 from pydantic import ValidationError
 
 from reThink_site.content.config import SiteConfig, problems_from_validation
+from reThink_site.content.examples import leftover_examples
 from reThink_site.content.fieldnames import read_name
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
 from reThink_site.content.models import KINDS, MAX_NAME_SLUG, SAFE_SLUG, Content, Person, Venue
+from reThink_site.content.people import unknown_ids
 from reThink_site.core.errors import Problem, relative_name
 from reThink_site.core.urls import slug_from_filename, slugify
 
@@ -164,6 +166,15 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
     """Validate one document against its kind's model."""
     model = KINDS[kind]
     problems = field_name_problems(doc, model, name, frozenset(context.get("extra_fields", ())))
+    people = context.get("people", {})
+    examples = leftover_examples(doc.meta, doc.body, people) if doc.meta.get("draft") is not True else []
+    first_text = doc.body_line + len(doc.body) - len(doc.body.lstrip("\n"))
+    problems += [Problem(name, first_text if path == ("body",) else doc.line_of(path), ".".join(map(str, path)),
+                         f"still the example from `rethink new`: {text!r}", "write your own, or delete the line")
+                 for path, text in examples]  # a draft is still being written: its examples are not published
+    problems += [Problem(name, doc.line_of(path), ".".join(map(str, path)), message, hint, severity)
+                 for path, message, hint, severity in unknown_ids(doc.meta, people)
+                 if path not in {found for found, _ in examples}]
     data: dict[str, Any] = {k: without_empty(v) for k, v in doc.meta.items()
                             if k not in INTERNAL_FIELDS and not (k in model.model_fields and is_empty(v))}
     data.setdefault("slug", default_slug)

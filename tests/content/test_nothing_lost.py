@@ -77,3 +77,100 @@ def test_fields_declared_in_site_yaml_reach_the_templates_without_a_warning(make
     assert not [w for w in report.warnings if w.field == "sponsor"]
     page = html5lib.parse((root / "output/about/index.html").read_bytes(), namespaceHTMLElements=False)
     assert page.find(".//p").text == "Tameside Council"
+
+
+# --- 2. Example text from `rethink new` is never published ---
+
+@pytest.mark.parametrize("line, field", [
+    ("summary: One or two sentences for lists and link previews.", "summary"),
+    ("registration: https://www.eventbrite.co.uk/e/...", "registration"),
+    ("speakers: [asha-patel, Jo Bloggs]", "speakers.0"),
+    ("chair: asha-patel", "chair"),
+    ("access: {step_free: true, contact: someone@example.org}", "access.contact"),
+    ("location: {name: The place, city: The town, join: https://...}", "location.name"),
+])
+def test_each_example_value_left_from_new_is_an_error(make_site, build_site_at, line, field):
+    problem = one(problems_of(make_site, build_site_at, {EVENT: event_text(line)}), field=field)
+    assert problem.is_error and problem.line == 4 and "example" in problem.message
+
+
+def test_the_example_body_is_an_error_on_its_line(make_site, build_site_at):
+    text = "---\ntitle: About\n---\n\nWrite here.\n"
+    problem = one(problems_of(make_site, build_site_at, {"content/pages/about.md": text}), field="body")
+    assert problem.is_error and problem.line == 5
+
+
+def test_a_file_fresh_from_new_with_its_examples_uncommented_fails_field_by_field(runner, make_site, build_site_at):
+    from reThink_site.cli import main
+
+    site = make_site({})
+    made = runner.invoke(main, ["new", "event", "Sefton", "--site", str(site), "--date", "2015-02-27 10:00"])
+    path = site / made.output.strip()
+    keep = ("# chair:", "# speakers:", "# registration:", "# summary:", "# access:")
+    text = "\n".join(line[2:] if line.startswith(keep) else line for line in path.read_text().split("\n"))
+    path.write_text(text + "Write here.\n", encoding="utf-8")
+    problems = [p for p in problems_of(make_site, build_site_at, {}) if p.is_error]
+    fields = {p.field for p in problems if "example" in p.message}
+    assert fields == {"chair", "speakers.0", "speakers.1", "registration", "summary", "access.contact", "body"}
+
+
+def test_asha_patel_is_no_example_where_people_yaml_has_her(make_site, build_site_at):
+    files = {EVENT: event_text("chair: asha-patel"), "content/people.yaml": "asha-patel: {name: Dr Asha Patel}\n"}
+    assert not [p for p in problems_of(make_site, build_site_at, files) if p.is_error]
+
+
+def test_a_draft_may_hold_examples_while_it_is_written(make_site, build_site_at):
+    files = {EVENT: event_text("draft: true", "summary: One or two sentences for lists and link previews.")}
+    assert not [p for p in problems_of(make_site, build_site_at, files) if p.is_error]
+
+
+# --- 3. People ---
+
+PEOPLE = "phil-swan:\n  name: Phil Swan\n  url: https://example.org/phil\ngwen-ellis:\n  name: Gwen Ellis\n" \
+         "  url: https://example.org/gwen\n"
+
+
+@pytest.mark.parametrize("line, field", [("chair: phil-swann", "chair"), ("speakers: [gwen-ellis, phil-swa]",
+                                                                          "speakers.1"),
+                                         ("speakers: [{id: phil-swann}]", "speakers.0.id")])
+def test_an_id_one_edit_from_a_people_key_is_an_error(make_site, build_site_at, line, field):
+    files = {EVENT: event_text(line), "content/people.yaml": PEOPLE}
+    problem = one(problems_of(make_site, build_site_at, files), field=field)
+    assert problem.is_error and problem.line == 4 and problem.hint.startswith("did you mean `")
+
+
+def test_an_id_like_name_not_in_people_yaml_is_a_warning(make_site, build_site_at):
+    files = {EVENT: event_text("chair: jo-bloggs"), "content/people.yaml": PEOPLE}
+    problem = one(problems_of(make_site, build_site_at, files), field="chair")
+    assert problem.severity == "warning" and problem.line == 4
+
+
+def people_pages(root):
+    """The person pages the build made, by folder name."""
+    return sorted(p.name for p in (root / "output/people").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("written", ["chair: Professor Gwen Ellis",
+                                     "chair: {name: Professor Gwen Ellis, url: 'https://example.org/gwen'}",
+                                     "chair: {name: G. Ellis, url: 'https://example.org/gwen'}"])
+def test_the_same_person_inline_and_in_people_yaml_is_one_person(make_site, build_site_at, written):
+    files = {EVENT: event_text(written), "content/people.yaml": PEOPLE,
+             "content/events/2015-03-27-other.md": "---\ntitle: Other\nstart: 2015-03-27\nchair: gwen-ellis\n"
+                                                   "---\nHi.\n"}
+    root = make_site(files)
+    build_site_at(root)
+    assert people_pages(root) == ["gwen-ellis"]
+
+
+def test_person_urls_are_slugs_and_the_index_reads_by_name(make_site, build_site_at):
+    people = "Tom Okafor: {name: Tom Okafor}\nzed: {name: anna Zed}\nbea: {name: Dr Bea Young}\n"
+    files = {EVENT: event_text("speakers: [Tom Okafor, zed, bea]"), "content/people.yaml": people}
+    root = make_site(files)
+    build_site_at(root)
+    assert people_pages(root) == ["bea", "tom-okafor", "zed"]
+    index = html5lib.parse((root / "output/people/index.html").read_bytes(), namespaceHTMLElements=False)
+    links = [a.get("href") for a in index.iter("a") if "/people/" in (a.get("href") or "")
+             and a.get("href") != "/people/"]
+    assert links == ["/people/zed/", "/people/bea/", "/people/tom-okafor/"]  # Anna, Bea, Tom
+    for path in (root / "output").rglob("*.html"):
+        assert "/people/Tom Okafor" not in path.read_text(encoding="utf-8")

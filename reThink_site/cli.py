@@ -242,6 +242,28 @@ def serve(site_dir, now, drafts, future, host, port, search, cms) -> None:
     sys.exit(code)
 
 
+@main.command(name="list")
+@click.argument("which", type=click.Choice(["upcoming", "past", "drafts", "future", "all"]))
+@click.option("--kind", type=click.Choice(["event", "summary", "insight", "newsletter", "page"]), default=None,
+              help="Only files of this kind.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools.")
+@SITE_OPTION
+@NOW_OPTION
+def list_command(which, kind, fmt, site_dir, now) -> None:
+    """List upcoming or past events, drafts, posts dated after now, or everything: one line per file."""
+    from reThink_site.commands.listing import render, rows
+
+    try:
+        found = rows(find_site(site_dir), which, kind, now)
+    except SiteError as err:
+        fail(err)
+        return
+    text = render(found, fmt)
+    if text:
+        click.echo(text)
+
+
 @main.group(name="import")
 def import_group() -> None:
     """Move content in from another tool (a WordPress export)."""

@@ -174,3 +174,32 @@ def test_person_urls_are_slugs_and_the_index_reads_by_name(make_site, build_site
     assert links == ["/people/zed/", "/people/bea/", "/people/tom-okafor/"]  # Anna, Bea, Tom
     for path in (root / "output").rglob("*.html"):
         assert "/people/Tom Okafor" not in path.read_text(encoding="utf-8")
+
+
+# --- 6. Warnings for slips that publish something odd ---
+
+def test_end_equal_to_start_is_a_warning(make_site, build_site_at):
+    problem = one(problems_of(make_site, build_site_at, {EVENT: event_text("end: 2015-02-27 10:00")}), field="end")
+    assert problem.severity == "warning" and problem.line == 4
+
+
+def test_a_summary_dated_before_its_event_is_a_warning(make_site, build_site_at):
+    files = {EVENT: event_text(),
+             "content/summaries/2015-02-01-heard.md": "---\ntitle: Heard\ndate: 2015-02-01\n"
+                                                      "event: 2015-02-27-sefton\n---\nWhat we heard.\n"}
+    problem = one(problems_of(make_site, build_site_at, files), path="content/summaries/2015-02-01-heard.md")
+    assert problem.severity == "warning" and problem.field == "date" and problem.line == 3
+
+
+def test_an_empty_body_is_a_warning(make_site, build_site_at):
+    problem = one(problems_of(make_site, build_site_at, {"content/pages/about.md": "---\ntitle: About\n---\n\n"}),
+                  field="body")
+    assert problem.severity == "warning" and problem.line == 3
+
+
+def test_a_raw_img_without_alt_is_a_warning_on_its_line(make_site, build_site_at):
+    body = "Intro.\n\n<img src=\"/assets/x.svg\" alt=\"A map\">\n\n<img src=\"/assets/x.svg\">\n"
+    files = {"content/pages/about.md": f"---\ntitle: About\n---\n{body}",
+             "content/assets/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    problem = one(problems_of(make_site, build_site_at, files), field="body")
+    assert problem.severity == "warning" and problem.line == 8 and "alt" in problem.message

@@ -15,7 +15,7 @@ from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
 from reThink_site.content.models import KINDS, MAX_NAME_SLUG, SAFE_SLUG, Content, Person, Venue
 from reThink_site.content.people import unknown_ids
-from reThink_site.core.errors import Problem, relative_name
+from reThink_site.core.errors import Problem, relative_name, shown
 from reThink_site.core.urls import slug_from_filename, slugify
 
 INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
@@ -83,11 +83,11 @@ def _load_entries(path: Path, project: Path, problems: list[Problem], model: typ
             found[str(key)] = model.model_validate({**data, "id": str(key)})
         except TypeError:
             problems.append(Problem(name, lines.get((key,), 1), str(key),
-                                    f"expected a {what[:-1] if what.endswith('s') else what} mapping with a name, "
-                                    f"found {value!r}"[:160]))
+                                    f"expected the {what[:-1] if what.endswith('s') else what} as fields on "
+                                    f"indented lines below the id (name: …), found {shown(value)}"))
         except ValidationError as err:
             problems.extend(problems_from_validation(
-                err, name, lambda loc, k=key: lines.get((k,) + loc, lines.get((k,), 1))))
+                err, name, lambda loc, k=key: lines.get((k,) + loc, lines.get((k,), 1)), model))
     return found
 
 
@@ -132,6 +132,11 @@ def without_empty(value: Any) -> Any:
     return value
 
 
+def kind_of(model: type[Content]) -> str:
+    """The folder name of a model's kind (`insights`)."""
+    return next(kind for kind, found in KINDS.items() if found is model)
+
+
 def field_name_problems(doc: Document, model: type[Content], name: str,
                         extra: frozenset = frozenset()) -> list[Problem]:
     """Every field the build would ignore: another word for a known field or a near-miss of one is an error
@@ -144,7 +149,12 @@ def field_name_problems(doc: Document, model: type[Content], name: str,
             continue
         found = read_name(key, known)
         line = doc.line_of((key,))
-        if found.meant is None:
+        elsewhere = [other for other, kind_model in KINDS.items() if key in kind_model.model_fields]
+        if found.meant is None and elsewhere:
+            problems.append(Problem(name, line, key, f"`{key}` is a field of {' and '.join(elsewhere)}, not of "
+                                    f"{kind_of(model)}", f"is the file in the right folder? {elsewhere[0]} go in "
+                                    f"content/{elsewhere[0]}/", "warning"))
+        elif found.meant is None:
             problems.append(Problem(name, line, key, f"unknown field `{key}`"  # (tests/incremental edit this very text)
                                     ": the build does not use it",
                                     f"the closest known field is `{found.closest}`; a field of the site's own "
@@ -172,6 +182,11 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
     problems += [Problem(name, first_text if path == ("body",) else doc.line_of(path), ".".join(map(str, path)),
                          f"still the example from `rethink new`: {text!r}", "write your own, or delete the line")
                  for path, text in examples]  # a draft is still being written: its examples are not published
+    problems += [Problem(name, doc.line_of((key,)), key, f"the value is wrapped in curly quotes ({value[0]}…"
+                         f"{value[-1]}), which YAML keeps: they would be published", "delete them, or type straight "
+                         "quotes \"…\" if the value holds a `: `", "warning")
+                 for key, value in doc.meta.items() if isinstance(value, str) and len(value) > 1
+                 and value[0] in "\u201c\u2018\u201e" and value[-1] in "\u201d\u2019\u201c"]
     problems += [Problem(name, doc.line_of(path), ".".join(map(str, path)), message, hint, severity)
                  for path, message, hint, severity in unknown_ids(doc.meta, people)
                  if path not in {found for found, _ in examples}]
@@ -182,12 +197,16 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
     try:
         return model.model_validate(data, context=context), problems
     except ValidationError as err:
-        found = problems_from_validation(err, name, doc.line_of)
+        found = problems_from_validation(err, name, doc.line_of, model)
         for p in found:
             if p.message == "required field is missing":
                 if any(t.hint == f"did you mean `{p.field}`?" for t in problems):
                     continue  # the misspelt field's own error says where the value went
-                if p.field in doc.meta:  # written but blank, as a form writes a field left empty
+                if p.field == "date" and "start" in doc.meta:  # an event saved in the wrong folder
+                    p = Problem(p.path, doc.line_of(("start",)), p.field, "required field is missing: this file "
+                                f"has `start:` as events do, but it is in content/{kind}/",
+                                "if it is an event, move it to content/events/")
+                elif p.field in doc.meta:  # written but blank, as a form writes a field left empty
                     p = Problem(p.path, doc.line_of((p.field,)), p.field, "required field is empty")
             problems.append(p)
         return None, problems

@@ -203,3 +203,108 @@ def test_a_raw_img_without_alt_is_a_warning_on_its_line(make_site, build_site_at
              "content/assets/x.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
     problem = one(problems_of(make_site, build_site_at, files), field="body")
     assert problem.severity == "warning" and problem.line == 8 and "alt" in problem.message
+
+
+# --- 4. Messages in editors' words, everywhere ---
+
+MISTAKES = [  # (front matter lines from line 2, field, line, words the message or hint must hold)
+    ("title: Sefton\nstart: 2015-02-27 10:00\nend: 12:00", "end", 4, "12:00 without a date"),
+    ("title: Sefton\nstart: 2015-02-30", "start", 3, "30 February 2015 does not exist"),
+    ("title: Sefton\nstart: '2015-02-30'", "start", 3, "February 2015 has 28 days"),
+    ("title: Sefton\nstart: 2015-02-27\nlocation:\n\tname: Bootle", "name", 5, "tab"),
+    ("title: “Local reThink: Sefton”\nstart: 2015-02-27", "title", 2, "curly quotes"),
+    ("title: Sefton\nstart: 2015-02-27\nspeakers: 3", "speakers", 4, "expected a list"),
+    ("title: Sefton\nstart: 2015-02-27\nimage: /assets/x.png", "image", 4, "fields on indented lines"),
+    ("title: Sefton\nstart: 2015-02-27\nchatham_house: perhaps", "chatham_house", 4, "true or false"),
+    ("title: Sefton\nstart: 2015-02-27\nplaces: lots", "places", 4, "whole number"),
+    ("title: Sefton\nstart: 2015-02-27\nlocation: {name: Bootle, cty: Sefton}", "location.cty", 4,
+     "did you mean `city`?"),
+    ("title: Sefton\nstart: [2015-02-27]", "start", 3, "a list of 1 item"),
+]
+
+
+@pytest.mark.parametrize("front, field, line, words", MISTAKES, ids=[m[1] + ":" + m[3][:20] for m in MISTAKES])
+def test_each_mistake_is_reported_in_editors_words(make_site, build_site_at, front, field, line, words):
+    problem = one(problems_of(make_site, build_site_at, {EVENT: f"---\n{front}\n---\nText.\n"}), field=field)
+    assert problem.is_error and problem.path == EVENT and problem.line == line
+    assert words in problem.message + " " + problem.hint
+
+
+def test_a_featured_list_written_as_one_string_says_list(make_site, build_site_at):
+    text = "---\ntitle: Feb\ndate: 2015-02-02\nfeatured: insights/what-we-heard\n---\nHello.\n"
+    problem = one(problems_of(make_site, build_site_at, {"content/newsletters/2015-02-02-feb.md": text}),
+                  field="featured")
+    assert problem.line == 4 and "expected a list" in problem.message
+
+
+def test_a_title_in_curly_quotes_is_a_warning(make_site, build_site_at):
+    problem = one(problems_of(make_site, build_site_at, {EVENT: "---\ntitle: “Sefton”\nstart: 2015-02-27\n---\nHi.\n"}),
+                  field="title")
+    assert problem.severity == "warning" and problem.line == 2 and "curly quotes" in problem.message
+
+
+def test_the_colon_hint_inside_curly_quotes_says_type_straight_quotes(make_site, build_site_at):
+    problem = one(problems_of(make_site, build_site_at, {EVENT: "---\ntitle: “Sefton: a day”\n---\n"}),
+                  field="title")
+    assert "straight quotes" in problem.hint and "curly" in problem.message
+
+
+def test_an_event_in_the_wrong_folder_says_so(make_site, build_site_at):
+    path = "content/insights/2015-02-27-sefton.md"
+    problems = problems_of(make_site, build_site_at, {path: "---\ntitle: Sefton\nstart: 2015-02-27 10:00\n---\nHi.\n"})
+    problem = one(problems, field="date", path=path)
+    assert problem.line == 3 and "content/events/" in problem.hint
+    assert "events" in one(problems, field="start").message
+
+
+@pytest.mark.parametrize("raw", [
+    "\ufeff---\ntitle: Sefton\nstart: 2015-02-27\n---\nHi.\n".encode("utf-16"),     # with a byte-order mark
+    "---\ntitle: Sefton\nstart: 2015-02-27\n---\nHi.\n".encode("utf-16-le"),         # without
+    "---\ntitle: Sefton\nstart: 2015-02-27\n---\nHi.\n".encode("utf-16-be"),
+])
+def test_a_file_saved_as_utf16_says_so(make_site, build_site_at, raw):
+    problem = one(problems_of(make_site, build_site_at, {EVENT: raw}), path=EVENT)
+    assert problem.line == 1 and "UTF-16" in problem.message and "UTF-8" in problem.hint
+
+
+def test_site_yaml_and_people_yaml_say_did_you_mean(make_site, build_site_at):
+    site_yaml = MINIMAL_SITE_YAML + "feed:\n  itmes: 10\n"
+    problem = one(problems_of(make_site, build_site_at, {}, site_yaml=site_yaml), field="feed.itmes")
+    assert problem.path == "site.yaml" and problem.line == 5 and problem.hint == "did you mean `items`?"
+    people = "phil-swan:\n  name: Phil Swan\n  orgnisation: iNetwork\n"
+    problem = one(problems_of(make_site, build_site_at, {"content/people.yaml": people}), field="orgnisation")
+    assert problem.path == "content/people.yaml" and problem.line == 3
+    assert problem.hint == "did you mean `organisation`?"
+
+
+def test_a_people_entry_written_as_a_list_speaks_no_python(make_site, build_site_at):
+    problem = one(problems_of(make_site, build_site_at, {"content/people.yaml": "phil-swan: [Phil Swan]\n"}),
+                  field="phil-swan")
+    assert problem.line == 1 and "a list" in problem.message
+
+
+def test_a_time_of_day_in_site_yaml_is_still_a_length(make_site, build_site_at):
+    root = make_site({EVENT: event_text()}, site_yaml=MINIMAL_SITE_YAML + "events:\n  default_duration: 1:30\n")
+    build_site_at(root)
+    assert "DTEND" in (root / "output/events/2015-02-27-sefton/event.ics").read_text()
+
+
+BAD_VALUES = ["[a, b]", "{a: 1}", "3", "true", "''", "2015-02-30", "12:00", "not a date", "[[1]]", "-1", "1e999",
+              "'2015-13-01 10:00'"]
+FIELDS = ["title", "start", "end", "location", "speakers", "chair", "registration", "tags", "image", "resources",
+          "chatham_house", "status", "places", "booking", "access", "series", "aliases", "timezone", "updated"]
+
+
+def test_no_message_speaks_python_for_any_wrong_value_of_any_field(make_site, build_site_at):
+    files = {}
+    for i, field in enumerate(FIELDS):
+        for j, value in enumerate(BAD_VALUES):
+            head = [] if field == "title" else ["title: x"]
+            head += [] if field == "start" else ["start: 2015-02-27 10:00"]
+            files[f"content/events/2015-02-{i:02d}-{j:02d}.md"] = "\n".join(["---", *head, f"{field}: {value}",
+                                                                             "---", "Hi.", ""])
+    problems = problems_of(make_site, build_site_at, files)
+    assert len(problems) > 100
+    for problem in problems:
+        assert not PYTHON_WORDS.search(problem.message + " " + problem.hint), problem.format()
+        assert problem.line >= 1 and problem.path

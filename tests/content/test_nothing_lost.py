@@ -308,3 +308,25 @@ def test_no_message_speaks_python_for_any_wrong_value_of_any_field(make_site, bu
     for problem in problems:
         assert not PYTHON_WORDS.search(problem.message + " " + problem.hint), problem.format()
         assert problem.line >= 1 and problem.path
+
+
+# --- 5. Links copied from the address bar, with the site's base path ---
+
+def test_a_link_with_the_base_path_resolves_like_a_site_path_and_check_notes_it(runner, make_site, build_site_at):
+    from reThink_site.cli import main
+
+    site_yaml = "title: T\nbase_url: https://example.org/local-rethink/\n"
+    body = "Intro.\n\nSee [about us](/local-rethink/about/) and [the events](/local-rethink/events/).\n"
+    files = {"content/pages/about.md": "---\ntitle: About\n---\nAbout us.\n",
+             "content/pages/more.md": f"---\ntitle: More\n---\n{body}"}
+    root = make_site(files, site_yaml=site_yaml)
+    report = build_site_at(root)
+    notes = [p for p in report.warnings if p.severity == "note"]
+    assert [(n.path, n.line, n.field) for n in notes] == [("content/pages/more.md", 6, "body")] * 2
+    assert "/about/" in notes[0].message and "base path" in notes[0].message
+    page = html5lib.parse((root / "output/more/index.html").read_bytes(), namespaceHTMLElements=False)
+    hrefs = [a.get("href") for a in page.iter("a")]
+    assert "/local-rethink/about/" in hrefs and not [h for h in hrefs if "local-rethink/local-rethink" in (h or "")]
+    checked = runner.invoke(main, ["check", "--site", str(root), "--strict"])
+    assert checked.exit_code == 0, checked.output  # a note is for information: even --strict passes
+    assert "content/pages/more.md:6: note: body:" in checked.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import date
 
 import jinja2
 
@@ -16,13 +17,13 @@ from reThink_site.render import calendars
 from reThink_site.render.templates import render
 
 
-def events_by_month(events: tuple[Entry, ...], tz) -> "OrderedDict[str, list[Entry]]":
-    """Upcoming events grouped under 'June 2014' headings, in date order."""
-    groups: OrderedDict[str, list[Entry]] = OrderedDict()
+def events_by_month(events: tuple[Entry, ...], tz) -> "OrderedDict[date, list[Entry]]":
+    """Upcoming events grouped by month (keyed by its first day, named `June 2014` by the theme), in date order."""
+    groups: OrderedDict[date, list[Entry]] = OrderedDict()
     for event in events:
         start = event.item.start
         day = start.astimezone(tz).date() if hasattr(start, "hour") else start
-        groups.setdefault(f"{day:%B %Y}", []).append(event)
+        groups.setdefault(day.replace(day=1), []).append(event)
     return groups
 
 
@@ -56,11 +57,9 @@ def event_jobs(site: Site) -> list[Job]:
             jobs.append(_job(entry.url, "event.html", entry=entry, summary=summary))
             continue
         upcoming, past = upcoming_of.get(entry.url, []), past_of.get(entry.url, [])
-        moved = {o.start: eventtime.day_text(o.moved_from) for o in eventtime.occurrences(entry.item, site.tz)
-                 if o.moved_from is not None}
-        clock = site.config.events.clock
-        dates = {name: [(e, eventtime.describe(e.item, site.tz, clock), moved.get(e.item.start)) for e in found]
-                 for name, found in (("upcoming", upcoming), ("past", past))}
+        moved = {o.start: o.moved_from for o in eventtime.occurrences(entry.item, site.tz) if o.moved_from is not None}
+        dates = {name: [(e, moved.get(e.item.start)) for e in found] for name, found in (("upcoming", upcoming),
+                                                                                         ("past", past))}
         jobs.append(_job(entry.url, "event.html", entry=(upcoming or past)[0], summary=summary, dates=dates,
                          repeats=eventtime.describe_repeat(entry.item, site.tz)))
     return jobs

@@ -62,6 +62,7 @@ class CmsSettings(_Section):
 
 
 _CLOCK_LENGTH = re.compile(r"^(\d+):([0-5]\d)$")  # 1:30, which YAML 1.1 read as the number 90
+FIELD_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\.[\w-]+)*): ")  # a message naming its own field: `end: expected …`
 _DURATION = re.compile(r"^(?:(\d+)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?$")
 
 
@@ -237,9 +238,10 @@ def problems_from_validation(err: ValidationError, path: str, line_of, model: Op
         loc = field_path(tuple(item["loc"]))
         message, hint = in_words(item), ""
         field = ".".join(str(p) for p in loc)
-        if not loc and ": " in message and message.split(": ", 1)[0].isidentifier():
-            field, message = message.split(": ", 1)
-            loc = (field,)
+        named = FIELD_PREFIX.match(message)
+        if named and not loc:  # a model's own check naming its field (`end: …`, `repeat.until: …`): its line
+            field, message = named.group(1), message[named.end():]
+            loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
         if item["type"] == "extra_forbidden" and (meant := likely_meant(str(loc[-1]), fields_at(model, loc[:-1]))):
             hint = f"did you mean `{meant}`?"
         line = line_of(loc[:-1] if item["type"] == "missing" else loc)  # a missing field: its parent's line

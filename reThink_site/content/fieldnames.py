@@ -28,6 +28,7 @@ SYNONYMS: Mapping[str, str] = MappingProxyType({  # a word editors write -> the 
     "time_zone": "timezone", "tz": "timezone", "capacity": "places", "spaces": "places",
     "menu_order": "menu", "weight": "menu", "hidden": "draft", "unpublished": "draft", "modified": "updated",
     "last_updated": "updated", "lastmod": "updated", "publication": "source", "featured_items": "featured",
+    "repeats": "repeat", "recurrence": "repeat", "recurring": "repeat", "rrule": "repeat",
 })
 
 

@@ -223,7 +223,8 @@ def new(site_dir, kind, title, when, slug) -> None:
               help="Address to listen on; the default lets only this computer connect.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one).")
-@click.option("--search", is_flag=True, help="Also build the search index (slower rebuilds).")
+@click.option("--search/--no-search", default=True, show_default=True,
+              help="Build the search index so /search/ works in the preview (--no-search: faster rebuilds).")
 @click.option("--cms", is_flag=True, help="Also edit in the browser at /admin/: runs the CMS's local backend "
               "(decap-server, on 127.0.0.1), which saves into content/.")
 def serve(site_dir, now, drafts, future, host, port, search, cms) -> None:
@@ -239,6 +240,28 @@ def serve(site_dir, now, drafts, future, host, port, search, cms) -> None:
         fail(err)
         return
     sys.exit(code)
+
+
+@main.command(name="list")
+@click.argument("which", type=click.Choice(["upcoming", "past", "drafts", "future", "all"]))
+@click.option("--kind", type=click.Choice(["event", "summary", "insight", "newsletter", "page"]), default=None,
+              help="Only files of this kind.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools.")
+@SITE_OPTION
+@NOW_OPTION
+def list_command(which, kind, fmt, site_dir, now) -> None:
+    """List upcoming or past events, drafts, posts dated after now, or everything: one line per file."""
+    from reThink_site.commands.listing import render, rows
+
+    try:
+        found = rows(find_site(site_dir), which, kind, now)
+    except SiteError as err:
+        fail(err)
+        return
+    text = render(found, fmt)
+    if text:
+        click.echo(text)
 
 
 @main.group(name="import")

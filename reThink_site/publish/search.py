@@ -159,7 +159,7 @@ class Indexer:
         return answer
 
     def finish(self, site_root: Path) -> None:
-        """Write the index of every record into *site_root*, then check what was written.
+        """Check the index of every record, then write it into *site_root*.
 
         Pagefind hands the files over (GetFiles) and this process writes them: a service whose input
         closes exits at once, and files it was still writing itself would be left cut short.
@@ -171,18 +171,21 @@ class Indexer:
         files = self._reply(self.sent).get("files") or []
         self.close()
         folder = site_root / SEARCH_FOLDER
-        for file in sorted(files, key=lambda f: f.get("path", "")):
+        index: dict[str, bytes] = {}
+        for file in files:
             parts = Path(str(file.get("path", ""))).parts
             if not parts or any(part in ("", ".", "..") for part in parts) or Path(*parts).is_absolute():
                 raise SearchIndexError(f"the search indexer (Pagefind) named a file outside its folder: "
                                        f"{file.get('path')!r}; {_HINT}")
-            target = folder.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(file.get("content", "")))
-        problem = broken_index(folder)
+            index["/".join(parts)] = base64.b64decode(file.get("content", ""))
+        problem = broken_files(index)  # checked as handed over, before anything is written
         if problem:
             raise SearchIndexError(f"the search indexer (Pagefind) reported success but wrote a broken index: "
                                    f"{problem} (is the disk full?); the previous site is left in place")
+        for name in sorted(index):
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(index[name])
 
     def close(self) -> None:
         """End the indexer (it stops when its input closes); safe to call twice."""
@@ -215,29 +218,37 @@ def index_site(site_root: Path, files: Sequence[OutputFile]) -> None:
 
 
 def broken_index(folder: Path) -> str:
-    """What is wrong with the index Pagefind wrote ("" when it is whole): it may exit 0 on a full disk."""
-    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    """What is wrong with the index in *folder* ("" when it is whole)."""
+    files = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            path = Path(base, name)
+            files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return broken_files(files)
+
+
+def broken_files(files: dict[str, bytes]) -> str:
+    """What is wrong with an index's files by their paths in it ("" when it is whole): Pagefind may report
+    success on a full disk."""
+    missing = [name for name in REQUIRED_FILES if name not in files]
     if missing:
         return f"{SEARCH_FOLDER}/{missing[0]} is missing"
-    for base, _, names in os.walk(folder):
-        for name in sorted(names):
-            path = Path(base, name)
-            shown = path.relative_to(folder.parent).as_posix()
-            data = path.read_bytes()
-            if not data:
-                return f"{shown} is empty"
-            if name.endswith(COMPRESSED_SUFFIXES):
-                try:
-                    whole = gzip.decompress(data).startswith(COMPRESSED_SIGNATURE)
-                except (OSError, EOFError, zlib.error):
-                    whole = False
-                if not whole:
-                    return f"{shown} is cut short or damaged"
+    for name in sorted(files):
+        data, shown = files[name], f"{SEARCH_FOLDER}/{name}"
+        if not data:
+            return f"{shown} is empty"
+        if name.endswith(COMPRESSED_SUFFIXES):
+            try:
+                whole = gzip.decompress(data).startswith(COMPRESSED_SIGNATURE)
+            except (OSError, EOFError, zlib.error):
+                whole = False
+            if not whole:
+                return f"{shown} is cut short or damaged"
     try:
-        languages = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        languages = json.loads(files["pagefind-entry.json"].decode("utf-8"))["languages"]
         for language in languages.values():
             for needed in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{language['wasm']}.pagefind"):
-                if not (folder / needed).is_file():
+                if needed not in files:
                     return f"{SEARCH_FOLDER}/{needed} is missing"
     except (ValueError, KeyError, TypeError, AttributeError):
         return f"{SEARCH_FOLDER}/pagefind-entry.json is not Pagefind's description of an index"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 import html5lib
 import pytest
 
 from reThink_site.build import BuildOptions, plan
-from tests.browser.conftest import BASE_PATH, BROWSER_NOW
-from tests.helpers import REPO
+from tests.helpers import BROWSER_NOW, REPO
 
 pytestmark = pytest.mark.browser
 WORD = re.compile(r"[A-Za-z]{6,}")
@@ -45,9 +45,10 @@ def body_words(page_file) -> list[str]:
 
 def search(page, served_site, term: str) -> list[str]:
     """The site paths of every result Pagefind gives for the term (its URLs start with the base path)."""
+    base = urlsplit(served_site.url("/")).path
     found = page.evaluate(SEARCH, [served_site.url("/pagefind/"), term])
-    assert all(url.startswith(BASE_PATH) for url in found), found
-    return ["/" + url[len(BASE_PATH):] for url in found]
+    assert all(url.startswith(base) for url in found), found
+    return ["/" + url[len(base):] for url in found]
 
 
 def test_every_content_page_is_found_by_a_word_of_its_body(open_page, served_site):

@@ -247,7 +247,8 @@ def broken_files(files: dict[str, bytes]) -> str:
     try:
         languages = json.loads(files["pagefind-entry.json"].decode("utf-8"))["languages"]
         for language in languages.values():
-            for needed in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{language['wasm']}.pagefind"):
+            wasm = language["wasm"] or "unknown"  # a language Pagefind cannot stem (Welsh) uses its plain index
+            for needed in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{wasm}.pagefind"):
                 if needed not in files:
                     return f"{SEARCH_FOLDER}/{needed} is missing"
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -208,8 +208,11 @@ def start_index(records: Sequence[SearchRecord]) -> Indexer:
     return Indexer(binary, records)
 
 
-def index_site(site_root: Path, files: Sequence[OutputFile]) -> None:
-    """Index the searchable pages among *files* into *site_root*, each record made afresh."""
+def index_site(site_root: Path, files: Optional[Sequence[OutputFile]] = None) -> None:
+    """Index the searchable pages among *files* (else the tree's own pages) into *site_root*, made afresh."""
+    if files is None:
+        files = [OutputFile(path.relative_to(site_root).as_posix(), source=path)
+                 for path in sorted(site_root.rglob("*.html"))]
     indexer = start_index(page_records(files))
     try:
         indexer.finish(site_root)

@@ -78,6 +78,7 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
                   "# chatham_house: true  # the event runs under the Chatham House Rule",
                   "# booking_closes: 2015-05-10 17:00  # after this the page says booking has closed",
                   "# status: scheduled  # or cancelled, postponed, moved online, rescheduled (add previous_start:)",
+                  "# repeat: {every: week, count: 6}  # or every: fortnight/month, on: second Tuesday, until: a date",
                   "# resources:  # slides and forms; put files in content/assets/",
                   "#   - {title: Slides (PDF), url: /assets/slides/example.pdf}"]
     elif kind in ("summary", "insight", "newsletter"):

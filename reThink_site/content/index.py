@@ -11,6 +11,7 @@ from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.loader import Loaded
 from reThink_site.content.models import Content, Person, Venue
+from reThink_site.content.people import plain_name
 from reThink_site.content.versions import Versions
 from reThink_site.core.localdates import N_
 from reThink_site.core.urls import content_url, slugify
@@ -181,8 +182,9 @@ def _people(entries: list[Entry]) -> tuple[PersonEntry, ...]:
             seen.add(slug)
             people.setdefault(slug, person)
             (events if entry.kind == "events" else posts).setdefault(slug, []).append(entry)
+    in_reading_order = sorted(people, key=lambda slug: (plain_name(people[slug].name), slug))  # not by id
     return tuple(PersonEntry(slug, people[slug], f"/people/{slug}/", tuple(events.get(slug, ())),
-                             tuple(posts.get(slug, ()))) for slug in sorted(people))
+                             tuple(posts.get(slug, ()))) for slug in in_reading_order)
 
 
 def _venues(venues: Mapping[str, Venue], upcoming: list[Entry], past: list[Entry]) -> tuple[VenueEntry, ...]:

@@ -14,7 +14,9 @@ from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.index import Entry, Site
 from reThink_site.core import urls
+from reThink_site.core.localdates import N_
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
+from reThink_site.render import catalogs
 from reThink_site.render.htmltools import absolutize
 
 # An empty feed has no newest entry; this fixed date keeps its bytes stable between builds.
@@ -131,23 +133,25 @@ def body_html(entry: Entry) -> str:
 def feed_specs(site: Site) -> dict[str, FeedSpec]:
     """Every feed of the site by its site path (the newsletter feed is added by its caller)."""
     config, tz, limit = site.config, site.tz, site.config.feed.items
-    title = config.title
+    title, words = config.title, catalogs.theme_words(config.language)  # a Welsh site's feeds say so in Welsh
     specs = {
-        "/feed.xml": FeedSpec("/feed.xml", f"{title}: summaries and insights", config.description, "/",
-                              newest_first(site.posts, tz, limit)),
-        "/events/feed.xml": FeedSpec("/events/feed.xml", f"{title}: events",
-                                     f"Event announcements from {title}.", "/events/",
+        "/feed.xml": FeedSpec("/feed.xml", words(N_("%(site)s: summaries and insights")) % {"site": title},
+                              config.description, "/", newest_first(site.posts, tz, limit)),
+        "/events/feed.xml": FeedSpec("/events/feed.xml", words(N_("%(site)s: events")) % {"site": title},
+                                     words(N_("Event announcements from %(site)s.")) % {"site": title}, "/events/",
                                      newest_first(site.events, tz, limit)),
     }
     specs["/atom.xml"] = FeedSpec("/atom.xml", specs["/feed.xml"].title, config.description, "/",
                                   specs["/feed.xml"].entries)
     for tag in site.tags:
         path = f"{tag.url}feed.xml"
-        specs[path] = FeedSpec(path, f"{title}: {tag.name}", f"Events and posts about {tag.name}.", tag.url,
+        specs[path] = FeedSpec(path, f"{title}: {tag.name}",
+                               words(N_("Events and posts about %(topic)s.")) % {"topic": tag.name}, tag.url,
                                newest_first(tag.events + tag.posts, tz, limit))
     for series in site.series:
         path = f"{series.url}feed.xml"
-        specs[path] = FeedSpec(path, f"{title}: {series.name}", f"Events of the {series.name} series.", series.url,
+        specs[path] = FeedSpec(path, f"{title}: {series.name}",
+                               words(N_("Events of the %(series)s series.")) % {"series": series.name}, series.url,
                                newest_first(series.events, tz, limit))
     return specs
 
@@ -165,8 +169,9 @@ def outputs(site: Site, newsletter_html: Optional[Callable[[Entry], str]] = None
                              lambda maker=maker, spec=spec: (maker(spec, site, body_html).data or b"", ()))
         files.append(OutputFile(urls.output_path(spec.path), data))
     config = site.config
+    every = catalogs.theme_words(config.language)(N_("Every issue of the %(newsletter)s."))
     issues = FeedSpec("/newsletter/feed.xml", f"{config.title}: {config.newsletter.title}",
-                      f"Every issue of the {config.newsletter.title}.", "/newsletter/",
+                      every % {"newsletter": config.newsletter.title}, "/newsletter/",
                       newest_first(site.newsletters, site.tz, config.feed.items))
     files.append(rss_file(issues, site, newsletter_html or body_html))  # its sections come from templates
     return files

@@ -13,10 +13,11 @@ import icalendar
 from reThink_site.content import eventtime, repeat
 from reThink_site.content.index import Entry, Group, Site
 from reThink_site.content.models import Event
+from reThink_site.core.localdates import N_
 from reThink_site.core.outputs import MAKE_EVERY_PART, Part, Reuse
 from reThink_site.core.urls import absolute
 from reThink_site.markdown.base import plain_text
-from reThink_site.render import eventpage
+from reThink_site.render import catalogs, eventpage
 
 PRODID = "-//iNetwork//reThink_site//EN"
 STATUS = MappingProxyType({"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE",
@@ -249,15 +250,18 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
 
 def programme(site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
     """`/events.ics`: every event, oldest first, for subscribing."""
-    return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}",
-                          subscribable=True, parts=parts)
+    words = catalogs.theme_words(site.config.language)
+    return calendar_bytes(site.events, site, site.config.title, words(N_("Events from %(site)s")) % {
+        "site": site.config.title}, subscribable=True, parts=parts)
 
 
 def group_calendar(group: Group, kind: str, site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
     """`/series/<slug>/events.ics` or `/tags/<slug>/events.ics`: only that series' or topic's events."""
-    title = site.config.title
-    what = f"the {group.name} series" if kind == "series" else f"the topic {group.name}"
-    return calendar_bytes(group.events, site, f"{title}: {group.name}", f"Events of {what} from {title}",
+    title, words = site.config.title, catalogs.theme_words(site.config.language)
+    about = words(N_("Events of the %(series)s series from %(site)s")) if kind == "series" else \
+        words(N_("Events of the topic %(topic)s from %(site)s"))
+    return calendar_bytes(group.events, site, f"{title}: {group.name}",
+                          about % {"series": group.name, "topic": group.name, "site": title},
                           subscribable=True, parts=parts)
 
 

@@ -10,7 +10,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import feedparser
 import html5lib
+import icalendar
 import pytest
 from babel.dates import get_day_names, get_month_names
 from babel.messages.pofile import read_po
@@ -461,3 +463,19 @@ msgstr "Cyfranwyr"
                           namespaceHTMLElements=False)
     assert page.find(".//h2[@id='event-speakers']").text == "Cyfranwyr"  # the site's word
     assert page.find(".//h2[@id='event-chatham']").text == "Rheol Chatham House"  # the theme's, not overridden
+
+
+def test_the_welsh_sites_feeds_and_calendars_are_worded_in_welsh(welsh_site):
+    events = feedparser.parse((welsh_site / "events" / "feed.xml").read_bytes())
+    assert events.feed.title == "Prawf reThink: digwyddiadau"
+    assert events.feed.subtitle == "Cyhoeddiadau am ddigwyddiadau Prawf reThink."
+    assert feedparser.parse((welsh_site / "feed.xml").read_bytes()).feed.title == \
+        "Prawf reThink: crynodebau a mewnwelediadau"
+    programme = icalendar.Calendar.from_ical((welsh_site / "events.ics").read_bytes())
+    assert str(programme["X-WR-CALDESC"]) == "Digwyddiadau Prawf reThink"
+    workshop = next(c for c in programme.walk("VEVENT") if str(c["SUMMARY"]) == "Gweithdy arloesi")
+    description = str(workshop["DESCRIPTION"])
+    assert "Cofrestru: https://tocynnau.example.org/gweithdy" in description
+    assert "Bydd archebu lle yn cau am 5yp, Dydd Gwener 6 Mawrth 2015" in description
+    assert "Mynediad:\n- Mynediad heb risiau" in description
+    assert not re.search(r"\b(?:Register|Access|Booking|Join online)\b", description)

@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from reThink_site.content import languages
 from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url, single_line
-from reThink_site.core import timeparse
+from reThink_site.core import timeparse, urls
 from reThink_site.core.errors import ContentErrors, Problem
 from reThink_site.core.typos import likely_meant
 
@@ -90,6 +91,15 @@ class EventSettings(_Section):
         return timedelta(minutes=minutes)
 
 
+class LanguageText(_Section):
+    """The site's title and description in one of its other languages (`translations: {cy: {...}}`)."""
+
+    title: Optional[str] = Field(None, min_length=1)
+    description: Optional[str] = None
+
+    _one_line = field_validator("title")(lambda cls, v: v if v is None else single_line(v))
+
+
 class SiteConfig(BaseModel):
     """Everything in site.yaml, validated once."""
 
@@ -99,6 +109,9 @@ class SiteConfig(BaseModel):
     base_url: str
     description: str = ""
     language: str = "en-GB"
+    languages: tuple[str, ...] = ()  # a bilingual site's languages, the default first; none: one language
+    translations: dict[str, LanguageText] = {}  # title and description in each other language
+    require_translations: Union[tuple[str, ...], dict[str, tuple[str, ...]]] = ()  # site-wide or per kind
     timezone: str = "Europe/London"
     author: Optional[Person] = None
     feed: FeedSettings = FeedSettings()
@@ -156,6 +169,35 @@ class SiteConfig(BaseModel):
     def tz(self) -> ZoneInfo:
         """The site's zone object."""
         return ZoneInfo(self.timezone)
+
+    _languages = model_validator(mode="before")(lambda cls, data: languages.default_first(data))
+    _language_rules = model_validator(mode="after")(lambda self: languages.check_settings(self))
+
+    @property
+    def default_language(self) -> str:
+        """The language of the pages at today's URLs."""
+        return self.languages[0] if self.languages else self.language
+
+    @property
+    def root_url(self) -> str:
+        """The default language's base_url: where the shared files (/static/, /assets/, /pagefind/) live."""
+        if self.language == self.default_language:
+            return self.base_url
+        return self.base_url.removesuffix(urls.language_prefix(self.language) + "/")
+
+    def base_for(self, site_path: str) -> str:
+        """The base a site path hangs from: the shared root for shared files, else this language's base_url."""
+        return self.root_url if site_path.startswith(urls.SHARED_PATHS) else self.base_url
+
+    def for_language(self, language: str) -> "SiteConfig":
+        """The settings of one language's pages: its tag, its /cy/ base and its own title and description."""
+        if language == self.default_language:
+            return self
+        text = self.translations.get(language, LanguageText())
+        return self.model_copy(update={
+            "language": language, "base_url": self.base_url + urls.language_prefix(language) + "/",
+            "title": text.title or self.title,
+            "description": self.description if text.description is None else text.description})
 
 
 def folders_outside(config: SiteConfig, project: Path, lines: dict) -> list[Problem]:

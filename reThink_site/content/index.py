@@ -11,6 +11,7 @@ from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.loader import Loaded
 from reThink_site.content.models import Content, Person, Venue
+from reThink_site.content.versions import Versions
 from reThink_site.core.localdates import N_
 from reThink_site.core.urls import content_url, slugify
 from reThink_site.markdown.base import RenderedBody
@@ -111,6 +112,7 @@ class Site:
     person_url: Mapping[str, str] = field(default_factory=dict)
     venues: tuple[VenueEntry, ...] = ()
     occurrences: tuple[Entry, ...] = ()  # every date of every event, in order: a repeating one once per date
+    versions: Optional[Versions] = None  # a bilingual site's pages by language; None with one language
 
     @property
     def tz(self):
@@ -281,11 +283,14 @@ def link_targets(loaded: Loaded, content_dir: str) -> dict[str, str]:
     return targets
 
 
-def by_publication(loaded: Loaded, now: datetime, drafts: bool,
-                   future: bool) -> tuple[list[tuple[str, Content, str]], list[Entry]]:
-    """The items to publish (kind, item, URL), and entries for the rest (drafts, posts not due yet)."""
+def by_publication(loaded: Loaded, now: datetime, drafts: bool, future: bool,
+                   language: Optional[str] = None) -> tuple[list[tuple[str, Content, str]], list[Entry]]:
+    """The items to publish (kind, item, URL), and entries for the rest (drafts, posts not due yet).
+
+    `language`: those of one of the other languages (the translations), at URLs relative to its base.
+    """
     chosen, held_back = [], []
-    for kind, items in loaded.items.items():
+    for kind, items in (loaded.items if language is None else loaded.translations.get(language, {})).items():
         for item in items:
             url = content_url(kind, item.slug)
             if is_published(item, now, drafts, future):

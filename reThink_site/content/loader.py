@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence
 
 from pydantic import ValidationError
 
+from reThink_site.content import translations
 from reThink_site.content.config import SiteConfig, problems_from_validation
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
@@ -30,6 +31,7 @@ class Loaded:
     lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
     invalid: tuple["FailedFile", ...] = ()  # files that did not validate
     venues: dict[str, Venue] = field(default_factory=dict)
+    translations: Mapping[str, Mapping[str, tuple[Content, ...]]] = field(default_factory=dict)  # lang -> kind
 
 
 @dataclass(frozen=True)
@@ -248,9 +250,14 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()},
                "venues": {k: v.as_location() for k, v in venues.items()}}
     listed: list[tuple[str, list[Problem], list[FoundFile]]] = []
+    translation_files: list[translations.TranslationFile] = []
     for kind in KINDS:
         walk_problems: list[Problem] = []
-        listed.append((kind, walk_problems, walk_found(content / kind, project, walk_problems)))
+        files = walk_found(content / kind, project, walk_problems)
+        if len(config.languages) > 1:  # `name.cy.md` is name.md in Welsh, not an item of its own
+            files, translated = translations.split(kind, files, config.languages)
+            translation_files += translated
+        listed.append((kind, walk_problems, files))
     sources = [SourceFile(kind, found) for kind, _, files in listed for found in files if found.is_markdown]
     lines: dict[str, dict] = {}
     items: dict[str, tuple[Content, ...]] = {}
@@ -277,5 +284,12 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     assets_dir = content / "assets"
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
                    for p in walk(assets_dir, project, problems))
+    found_translations: Mapping[str, Mapping[str, tuple[Content, ...]]] = {}
+    if len(config.languages) > 1:
+        originals = {item.source_path: item for kind_items in items.values() for item in kind_items}
+        paired = translations.read_translations(translation_files, originals, {f.source_path for f in invalid}, config)
+        problems += [*translations.default_lang_problems(originals.values(), lines, config), *paired.problems]
+        lines.update(paired.lines)
+        found_translations = paired.items
     return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines,
-                  invalid=tuple(invalid), venues=venues)
+                  invalid=tuple(invalid), venues=venues, translations=found_translations)

@@ -49,9 +49,18 @@ def index_site(site_root: Path) -> None:
         raise SearchIndexError(f"the search indexer (Pagefind) failed: {detail}; "
                                "build without search using --no-search")
     problem = broken_index(site_root / SEARCH_FOLDER)
+    if not problem:
+        sort_languages(site_root / SEARCH_FOLDER / "pagefind-entry.json")
     if problem:
         raise SearchIndexError(f"the search indexer (Pagefind) reported success but wrote a broken index: "
                                f"{problem} (is the disk full?); the previous site is left in place")
+
+
+def sort_languages(entry: Path) -> None:
+    """Pagefind lists a bilingual index's languages in no fixed order: sort them, so builds stay byte-identical."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def broken_index(folder: Path) -> str:

@@ -29,11 +29,16 @@ def searchable_pages(root: Path) -> list[Path]:
 
 def test_build_indexes_exactly_the_events_summaries_and_insights(real_site):
     marked = searchable_pages(real_site)
-    kinds = sorted({p.relative_to(real_site).parts[0] for p in marked})
+    parts = [p.relative_to(real_site).parts for p in marked]
+    kinds = sorted({part[1] if part[0] == "cy" else part[0] for part in parts})  # Welsh pages under /cy/
     assert kinds == ["events", "insights", "summaries"]
+    # one page per content file, a Welsh translation (name.cy.md) being its item's page under /cy/
     expected = sum(1 for kind in ("events", "summaries", "insights") for _ in (REPO / "content" / kind).glob("*.md"))
+    assert sum(1 for part in parts if part[0] == "cy") == sum(
+        1 for kind in ("events", "summaries", "insights") for _ in (REPO / "content" / kind).glob("*.cy.md"))
     assert len(marked) == expected
     languages = index_entry(real_site)["languages"]
+    assert sorted(languages) == ["cy", "en-gb"]  # Pagefind indexes each language apart, by the page's lang
     assert sum(lang["page_count"] for lang in languages.values()) == expected
     assert (real_site / "pagefind" / "pagefind-ui.js").is_file()
 

@@ -182,6 +182,7 @@ class Indexer:
         if problem:
             raise SearchIndexError(f"the search indexer (Pagefind) reported success but wrote a broken index: "
                                    f"{problem} (is the disk full?); the previous site is left in place")
+        index["pagefind-entry.json"] = sort_languages(index["pagefind-entry.json"])
         for name in sorted(index):
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -218,6 +219,13 @@ def index_site(site_root: Path, files: Optional[Sequence[OutputFile]] = None) ->
         indexer.finish(site_root)
     finally:
         indexer.close()
+
+
+def sort_languages(entry: bytes) -> bytes:
+    """Pagefind lists a bilingual index's languages in no fixed order: sort them, so builds stay byte-identical."""
+    data = json.loads(entry.decode("utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def broken_index(folder: Path) -> str:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import gettext
 import io
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from reThink_site.core import install
 
 DOMAIN = "messages"
 
@@ -64,3 +67,10 @@ def translations(template_dirs: Iterable[Path], language: str) -> gettext.NullTr
         else:
             merged.merge(found)
     return merged if merged is not None else gettext.NullTranslations()
+
+
+@lru_cache(maxsize=8)
+def theme_words(language: str) -> Callable[[str], str]:
+    """The default theme's messages in a language, for text made without templates (feeds, calendar files)."""
+    theme = install.default_theme()
+    return translations([theme] if theme is not None else [], language).gettext

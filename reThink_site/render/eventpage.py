@@ -8,6 +8,8 @@ from reThink_site.content import eventtime
 from reThink_site.content.booking import booking_state, needs_clock
 from reThink_site.content.index import Site
 from reThink_site.content.models import Event
+from reThink_site.core.localdates import N_
+from reThink_site.render import catalogs
 
 
 def booking_now(event: Event, site: Site) -> Optional[str]:
@@ -21,19 +23,24 @@ def join_link(event: Event) -> Optional[str]:
 
 
 def notes(event: Event, site: Site) -> list[str]:
-    """Plain lines for calendars and e-mail: the join link, registration, booking deadline and access."""
+    """Plain lines for calendars and e-mail: the join link, registration, booking deadline and access.
+
+    In the site's language (a Welsh site's calendars say `Cofrestru:`), through the default theme's catalog.
+    """
     config = site.config
+    words = catalogs.theme_words(config.language)
     lines = []
     if join_link(event):
-        lines.append(f"Join online: {join_link(event)}")
+        lines.append(words(N_("Join online")) + f": {join_link(event)}")
     if event.registration and event.status != "cancelled":
-        lines.append(f"Register: {event.registration}")
+        lines.append(words(N_("Register")) + f": {event.registration}")
     if event.booking_closes is not None:
-        when = eventtime.moment_text(event.booking_closes, event, config.tz, config.events.clock)
-        lines.append(f"Booking closes at {when}")
+        when = eventtime.moment_text(event.booking_closes, event, config.tz, config.events.clock, config.language,
+                                     words)
+        lines.append(words(N_("Booking closes at %(when)s")) % {"when": when})
     access = event.access_details
     if access is not None:
-        lines.append("Access:\n" + "\n".join(f"- {line}" for line in access.lines()))
+        lines.append(words(N_("Access")) + ":\n" + "\n".join(f"- {line}" for line in access.lines(words)))
     return lines
 
 

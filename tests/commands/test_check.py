@@ -83,16 +83,27 @@ def test_clean_site_passes_and_writes_nothing(runner, make_site):
     assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
 
 
+def untranslated_files() -> list[str]:
+    """The real content files with no Welsh translation (`name.cy.md`) beside them, as check names them."""
+    return sorted(p.relative_to(REPO).as_posix() for p in (REPO / "content").glob("*/*.md")
+                  if not p.name.endswith(".cy.md") and not p.with_suffix(".cy.md").is_file())
+
+
 def test_real_content_checks_clean_but_for_the_places_nobody_knows(runner):
     result = run_check(runner, REPO, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     # the seeds give no place for these two sessions: check says so rather than the site inventing one
-    assert sorted((row["path"], row["field"], row["severity"]) for row in rows) == [
-        ("content/events/2014-02-11-making-savings-customer-services.md", "location", "warning"),
-        ("content/events/2014-06-20-using-public-assets.md", "location", "warning"),
+    places = [row for row in rows if row["field"] == "location"]
+    assert sorted((row["path"], row["severity"]) for row in places) == [
+        ("content/events/2014-02-11-making-savings-customer-services.md", "warning"),
+        ("content/events/2014-06-20-using-public-assets.md", "warning"),
     ]
-    assert all("search engines will not show this event" in row["message"] for row in rows)
+    assert all("search engines will not show this event" in row["message"] for row in places)
+    # the sample site is in English and Welsh: each item not yet in Welsh is named once
+    others = sorted((row["path"], row["field"], row["severity"]) for row in rows if row["field"] != "location")
+    assert others == [(path, "lang", "warning") for path in untranslated_files()]
+    assert all("not translated into Cymraeg (cy)" in row["message"] for row in rows if row["field"] == "lang")
 
 
 def test_every_kind_of_problem_is_reported_with_its_line(runner, make_site):
@@ -212,7 +223,8 @@ def test_check_as_a_real_subprocess(make_site):
     clean = subprocess.run([sys.executable, "-m", "reThink_site", "check", "--now", CHECK_NOW], cwd=REPO,
                            capture_output=True, text=True, env=env, timeout=120)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert "Found 0 error(s) and 2 warning(s)" in clean.stdout  # the two events whose place nobody knows
+    # the two events whose place nobody knows, and each item not yet in Welsh
+    assert f"Found 0 error(s) and {2 + len(untranslated_files())} warning(s)" in clean.stdout
 
 
 @pytest.mark.parametrize("flag, front", [("--drafts", "date: 2014-01-01\ndraft: true"),

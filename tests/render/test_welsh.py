@@ -10,7 +10,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import feedparser
 import html5lib
+import icalendar
 import pytest
 from babel.dates import get_day_names, get_month_names
 from babel.messages.pofile import read_po
@@ -277,9 +279,15 @@ def segments(element) -> list[str]:
     return [_normal(run) for run in runs if _normal(run)]
 
 
-def interface_text(page: bytes) -> list[str]:
-    """Everything a Welsh page shows or tells assistive technology: text runs, labels, the title, meta text."""
+def interface_text(page: bytes, bodies: bool = True) -> list[str]:
+    """Everything a Welsh page shows or tells assistive technology: text runs, labels, the title, meta text.
+
+    Without *bodies*, the Markdown bodies (`.prose`) are left out: an author's words, not the theme's.
+    """
     root = html5lib.parse(page, namespaceHTMLElements=False)
+    if not bodies:
+        for prose in root.iterfind(".//div[@class='prose']"):
+            prose.clear()
     texts = segments(root.find("body"))
     texts.append(_normal(root.find("head/title").text or ""))
     for element in root.iter():
@@ -291,10 +299,12 @@ def interface_text(page: bytes) -> list[str]:
     return [text for text in texts if text]
 
 
-def english_left(texts: list[str], patterns) -> list[str]:
-    """The English a Welsh page still shows: whole catalog messages, English clock times and day words."""
+def english_left(texts: list[str], patterns, words: bool = True) -> list[str]:
+    """The English a Welsh page still shows: whole catalog messages, and (*words*) English clock times and dates."""
     left = [f"{text!r} is the English of {msgid!r}" for text in texts for msgid, pattern in patterns
             if pattern.fullmatch(text)]
+    if not words:
+        return left
     english_names = set(get_month_names("wide", locale="en").values())
     english_names |= set(get_day_names("wide", locale="en").values())
     for text in texts:
@@ -461,3 +471,45 @@ msgstr "Cyfranwyr"
                           namespaceHTMLElements=False)
     assert page.find(".//h2[@id='event-speakers']").text == "Cyfranwyr"  # the site's word
     assert page.find(".//h2[@id='event-chatham']").text == "Rheol Chatham House"  # the theme's, not overridden
+
+
+def test_the_welsh_sites_feeds_and_calendars_are_worded_in_welsh(welsh_site):
+    events = feedparser.parse((welsh_site / "events" / "feed.xml").read_bytes())
+    assert events.feed.title == "Prawf reThink: digwyddiadau"
+    assert events.feed.subtitle == "Cyhoeddiadau am ddigwyddiadau Prawf reThink."
+    assert feedparser.parse((welsh_site / "feed.xml").read_bytes()).feed.title == \
+        "Prawf reThink: crynodebau a mewnwelediadau"
+    programme = icalendar.Calendar.from_ical((welsh_site / "events.ics").read_bytes())
+    assert str(programme["X-WR-CALDESC"]) == "Digwyddiadau Prawf reThink"
+    workshop = next(c for c in programme.walk("VEVENT") if str(c["SUMMARY"]) == "Gweithdy arloesi")
+    description = str(workshop["DESCRIPTION"])
+    assert "Cofrestru: https://tocynnau.example.org/gweithdy" in description
+    assert "Bydd archebu lle yn cau am 5yp, Dydd Gwener 6 Mawrth 2015" in description
+    assert "Mynediad:\n- Mynediad heb risiau" in description
+    assert not re.search(r"\b(?:Register|Access|Booking|Join online)\b", description)
+
+
+def test_the_sample_sites_welsh_pages_have_no_english_interface_text(real_site):
+    """The repository's own site in Cymraeg (/cy/): every page the theme draws, against the English catalog.
+
+    Only whole messages of two words or more are looked for: the site's own data in English (biographies,
+    the newsletter's name and footer in site.yaml) is not the theme's to translate and may hold "to" or "May".
+    """
+    patterns = [(msgid, pattern) for msgid, pattern in english_patterns({"site": "Local reThink"})
+                if len(re.findall(r"[A-Za-z]+", re.sub(r"%\(\w+\)[sd]", "", msgid))) > 1]  # not "%(a)s to %(b)s"
+    welsh = real_site / "cy"
+    pages = sorted(welsh.rglob("*.html"))
+    assert {"about", "accessibility", "events", "insights", "newsletter", "search", "404.html"} <= \
+        {p.relative_to(welsh).parts[0] for p in pages}
+    left = {}
+    for page in pages:
+        assert html5lib.parse(page.read_bytes(), namespaceHTMLElements=False).get("lang") == "cy", page
+        found = english_left(interface_text(page.read_bytes(), bodies=False), patterns, words=False)
+        if found:
+            left[page.relative_to(welsh).as_posix()] = found
+    assert not left
+    monmouthshire = html5lib.parse((welsh / "events/2014-03-27-innovation-at-monmouthshire/index.html").read_bytes(),
+                                   namespaceHTMLElements=False)
+    assert monmouthshire.find(".//h1").text == "Local reThink: Arloesi, creadigrwydd a chynhyrchiant yn Sir Fynwy"
+    assert _normal("".join(monmouthshire.find(".//dl[@class='event__facts']/dd").itertext())) == \
+        "Dydd Iau 27 Mawrth 2014 (drwy’r dydd)"

@@ -164,9 +164,10 @@ def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], j
     env = stages.environment(site)
     stages.open_memo(env, site)
     issue_html = partial(mailing.issue_html, env, site)
+    words = multilingual.site_words(project, site)
     page_files, (calendar_files, feed_files, mail_files) = render_pages(env, site, jobs, [
-        stages.producer(CALENDAR_PARTS, partial(calendars.calendar_files, site)),
-        stages.producer(FEED_PARTS, partial(feeds.outputs, site, issue_html)),
+        stages.producer(CALENDAR_PARTS, partial(calendars.calendar_files, site, gettext=words)),
+        stages.producer(FEED_PARTS, partial(feeds.outputs, site, issue_html, gettext=words)),
         partial(mailing.outputs, env, site)], stages.memo, stages.recorder)
     problems: list[Problem] = []  # the theme's static folder is walked like content/
     files = [*page_files, *calendar_files,

@@ -1,4 +1,4 @@
-"""The real sample site in Welsh in Chromium: the switcher goes to the Welsh page and back, axe finds every lang valid."""
+"""The real sample site in Welsh, in Chromium: the switcher goes there and back; axe finds every lang valid."""
 
 from __future__ import annotations
 

@@ -29,22 +29,31 @@ def searchable_pages(root: Path) -> list[Path]:
 
 
 def content_urls() -> set[str]:
-    """Every page readers search for, from the sources: entries, and the pages of people who have one."""
+    """Every page readers search for, from the sources: entries, and the pages of people who have one.
+
+    Welsh pages (`/cy/…`) count too: each page of the Welsh half whose English page is a content page.
+    """
     config = read_config(REPO / "site.yaml").config
     site = plan(BuildOptions(project=REPO, now=PINNED_NOW, jobs=1, cache=False)).site
     entries = [*site.events, *site.summaries, *site.insights, *site.newsletters, *site.pages]
     assert len(entries) == sum(1 for kind in ("events", "summaries", "insights", "newsletters", "pages")
-                               for _ in (REPO / config.content_dir / kind).glob("*.md"))
-    return {entry.url for entry in entries} | {person.url for person in site.people}
+                               for path in (REPO / config.content_dir / kind).glob("*.md")
+                               if not path.name.endswith(".cy.md"))
+    english = {entry.url for entry in entries} | {person.url for person in site.people}
+    welsh = {"/cy" + url for url in site.versions.pages["cy"] if url in english} if site.versions else set()
+    return english | welsh
 
 
 def test_build_indexes_exactly_the_content_pages(real_site):
     marked = searchable_pages(real_site)
-    kinds = sorted({p.relative_to(real_site).parts[0] for p in marked})
+    parts = [p.relative_to(real_site).parts for p in marked]
+    kinds = sorted({part[1] if part[0] == "cy" else part[0] for part in parts})  # Welsh pages under /cy/
     assert kinds == ["about", "accessibility", "events", "insights", "newsletter", "people", "summaries"]
     expected = content_urls()
+    assert any(url.startswith("/cy/") for url in expected)
     assert {"/" + p.parent.relative_to(real_site).as_posix() + "/" for p in marked} == expected
     languages = index_entry(real_site)["languages"]
+    assert sorted(languages) == ["cy", "en-gb"]  # Pagefind indexes each language apart, by the page's lang
     assert sum(lang["page_count"] for lang in languages.values()) == len(expected)
     assert (real_site / "pagefind" / "pagefind-ui.js").is_file()
 

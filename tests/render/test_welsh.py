@@ -476,11 +476,11 @@ msgstr "Cyfranwyr"
 def test_the_welsh_sites_feeds_and_calendars_are_worded_in_welsh(welsh_site):
     events = feedparser.parse((welsh_site / "events" / "feed.xml").read_bytes())
     assert events.feed.title == "Prawf reThink: digwyddiadau"
-    assert events.feed.subtitle == "Cyhoeddiadau am ddigwyddiadau Prawf reThink."
+    assert events.feed.subtitle == "Cyhoeddiadau am ddigwyddiadau gan Prawf reThink."
     assert feedparser.parse((welsh_site / "feed.xml").read_bytes()).feed.title == \
         "Prawf reThink: crynodebau a mewnwelediadau"
     programme = icalendar.Calendar.from_ical((welsh_site / "events.ics").read_bytes())
-    assert str(programme["X-WR-CALDESC"]) == "Digwyddiadau Prawf reThink"
+    assert str(programme["X-WR-CALDESC"]) == "Digwyddiadau gan Prawf reThink"
     workshop = next(c for c in programme.walk("VEVENT") if str(c["SUMMARY"]) == "Gweithdy arloesi")
     description = str(workshop["DESCRIPTION"])
     assert "Cofrestru: https://tocynnau.example.org/gweithdy" in description

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url, single_line
+from reThink_site.content.theme import ThemeSettings
 from reThink_site.core import timeparse
 from reThink_site.core.errors import ContentErrors, Problem
 from reThink_site.core.typos import likely_meant
@@ -105,6 +106,7 @@ class SiteConfig(BaseModel):
     markdown: MarkdownSettings = MarkdownSettings()
     cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
+    theme: ThemeSettings = ThemeSettings()  # the look: logo, footer, extra menu links (docs/theme.md)
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
     content_dir: str = "content"
     output_dir: str = "output"

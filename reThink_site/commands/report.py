@@ -22,7 +22,7 @@ def escape_property(text: str) -> str:
 
 def github_annotation(problem: Problem, strict: bool = False) -> str:
     """One problem as `::error file=…,line=…,title=…::message`, shown on the pull request's line."""
-    level = "error" if problem.is_error or strict else "warning"
+    level = "notice" if problem.severity == "note" else "error" if problem.is_error or strict else "warning"
     title = problem.field or "content"
     message = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
     props = ",".join(f"{key}={escape_property(str(value))}"
@@ -33,7 +33,8 @@ def github_annotation(problem: Problem, strict: bool = False) -> str:
 def as_json(problems: Iterable[Problem], strict: bool = False) -> str:
     """A JSON list of problems with path, line, field, message, hint and severity, for tools."""
     rows = [{"path": p.path, "line": p.line, "field": p.field, "message": p.message, "hint": p.hint,
-             "severity": "error" if p.is_error or strict else "warning"} for p in problems]
+             "severity": "note" if p.severity == "note" else "error" if p.is_error or strict else "warning"}
+            for p in problems]
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
@@ -41,14 +42,15 @@ def tally(problems: Iterable[Problem]) -> tuple[int, int]:
     """How many errors and warnings there are."""
     problems = list(problems)
     errors = sum(p.is_error for p in problems)
-    return errors, len(problems) - errors
+    return errors, sum(p.severity == "warning" for p in problems)
 
 
 def summary_line(problems: Iterable[Problem], strict: bool) -> str:
     """The closing line of a text report, in words an editor understands."""
     errors, warnings = tally(problems)
+    notes = sum(p.severity == "note" for p in problems)
     if not errors and not warnings:
-        return "No problems found: the site is ready to publish."
+        return "No problems found: the site is ready to publish." + (f" ({notes} note(s) above.)" if notes else "")
     verdict = "the build would fail" if errors or (strict and warnings) else "the build would succeed"
     return f"Found {errors} error(s) and {warnings} warning(s); {verdict}."
 

@@ -61,7 +61,7 @@ def event_jobs(site: Site) -> list[Job]:
         dates = {name: [(e, moved.get(e.item.start)) for e in found] for name, found in (("upcoming", upcoming),
                                                                                          ("past", past))}
         jobs.append(_job(entry.url, "event.html", entry=(upcoming or past)[0], summary=summary, dates=dates,
-                         repeats=eventtime.describe_repeat(entry.item, site.tz)))
+                         rule=entry.item))  # the event as written: its own start is the rule's
     return jobs
 
 
@@ -111,6 +111,11 @@ def page(env: jinja2.Environment, job: Job) -> OutputFile:
 def all_jobs(site: Site) -> list[Job]:
     """Every HTML page of the site, in a stable order."""
     return [*content_jobs(site), *index_jobs(site), *calendars.calendar_jobs(site), *redirect_jobs(site)]
+
+
+def page_urls(site: Site) -> frozenset[str]:
+    """The site path of every page (relative to the language's base): which versions of a page exist."""
+    return frozenset(url for _, url, _, _ in all_jobs(site))
 
 
 def all_pages(env: jinja2.Environment, site: Site) -> list[OutputFile]:

@@ -53,6 +53,7 @@ class StepTimer:
     """How long each step of one build took, in the order they ended (`rethink build --timings`).
 
     A step run inside another (the search index inside publishing) is counted once, as its own row.
+    `records` is cutting pages down for search; `search` is the wait for Pagefind to write its index.
     """
 
     def __init__(self) -> None:
@@ -212,8 +213,14 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         if failing(result.problems, options.strict):
             watch.forget()
             raise ContentErrors(result.problems)
-        index_search = partial(timer.step, "search", search.index_site) if options.search else None
-        timer.step("publish", stages.publish, output, result.files, index_search)
+        indexer = search.start_index(timer.step("records", stages.search_records, result.files)) \
+            if options.search else None  # Pagefind indexes the records while the tree is being written
+        try:
+            index_search = partial(timer.step, "search", indexer.finish) if indexer is not None else None
+            timer.step("publish", stages.publish, output, result.files, index_search)
+        finally:
+            if indexer is not None:
+                indexer.close()
         stages.published()
         report = make_report(result, output, time.perf_counter() - started, timer)
         watch.remember(result.site.now, result.valid_until, report_fields(report, result.notes))

@@ -98,8 +98,9 @@ class LanguageText(_Section):
 
     title: Optional[str] = Field(None, min_length=1)
     description: Optional[str] = None
+    newsletter_title: Optional[str] = Field(None, min_length=1)
 
-    _one_line = field_validator("title")(lambda cls, v: v if v is None else single_line(v))
+    _one_line = field_validator("title", "newsletter_title")(lambda cls, v: v if v is None else single_line(v))
 
 
 class SiteConfig(BaseModel):
@@ -201,7 +202,8 @@ class SiteConfig(BaseModel):
         return self.model_copy(update={
             "language": language, "base_url": self.base_url + urls.language_prefix(language) + "/",
             "title": text.title or self.title,
-            "description": self.description if text.description is None else text.description})
+            "description": self.description if text.description is None else text.description,
+            "newsletter": self.newsletter.model_copy(update={"title": text.newsletter_title or self.newsletter.title})})
 
 
 def folders_outside(config: SiteConfig, project: Path, lines: dict) -> list[Problem]:

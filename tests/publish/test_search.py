@@ -48,7 +48,7 @@ def test_build_indexes_exactly_the_content_pages(real_site):
     marked = searchable_pages(real_site)
     parts = [p.relative_to(real_site).parts for p in marked]
     kinds = sorted({part[1] if part[0] == "cy" else part[0] for part in parts})  # Welsh pages under /cy/
-    assert kinds == ["about", "accessibility", "events", "insights", "newsletter", "people", "summaries"]
+    assert kinds == ["about", "accessibility", "events", "insights", "newsletter", "people", "privacy", "summaries"]
     expected = content_urls()
     assert any(url.startswith("/cy/") for url in expected)
     assert {"/" + p.parent.relative_to(real_site).as_posix() + "/" for p in marked} == expected

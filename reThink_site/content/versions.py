@@ -56,6 +56,14 @@ class Versions:
         """The switcher's links: the page in each other language, or that language's home."""
         return [self.version(lang, page_url) for lang in self.languages if lang != self.language]
 
+    def nearest(self, page_url: str) -> str:
+        """A link to the page in this language, or in the default one when only that has it (footer links)."""
+        default = self.languages[0]
+        missing = page_url not in self.pages.get(self.language, frozenset())
+        if missing and page_url in self.pages.get(default, frozenset()):
+            return urls.prefixed(self.base(default), page_url)
+        return urls.prefixed(self.base(self.language), page_url)
+
     @property
     def name(self) -> str:
         """The current language's own name, for "This page is in English only"."""

@@ -147,6 +147,7 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         event_jsonld=lambda entry: jsonld.event_data(entry, site),
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
+    env.filters["page_link"] = env.filters["url"] if site.versions is None else site.versions.nearest
     env.install_gettext_translations(translated, newstyle=True)  # type: ignore[attr-defined]
     env.filters["access_lines"] = lambda access: access.lines(translated.gettext)
     env.filters["where"] = lambda event: translated.gettext("Online") if event.status == "moved online" \

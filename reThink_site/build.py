@@ -169,8 +169,8 @@ def build_time(options: BuildOptions, config: SiteConfig) -> datetime:
 
 
 def failing(problems: tuple[Problem, ...], strict: bool) -> bool:
-    """Errors always fail; warnings fail with --strict."""
-    return any(p.is_error or strict for p in problems)
+    """Errors always fail; warnings fail with --strict; notes never do."""
+    return any(p.is_error or (strict and p.severity != "note") for p in problems)
 
 
 def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: None,

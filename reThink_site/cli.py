@@ -166,12 +166,14 @@ def newsletter(slug, output_format, site_dir, now, drafts, future) -> None:
 def check(site_dir, now, drafts, future, strict, fmt) -> None:
     """Check everything a build would, writing nothing (exit 1 on errors)."""
     from reThink_site.build import BuildOptions, failing, plan
+    from reThink_site.checks import followup_notes
     from reThink_site.commands.report import report
 
     try:
         project = find_site(site_dir)
-        problems = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future, strict=strict,
-                                     jobs=1, search=False)).problems
+        result = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future, strict=strict,
+                                   jobs=1, search=False))
+        problems = list(result.problems) + followup_notes(result.site.past, result.site.summary_of_event)
     except ContentErrors as err:
         problems = err.problems
     except SiteError as err:
@@ -186,11 +188,13 @@ def check(site_dir, now, drafts, future, strict, fmt) -> None:
 @main.command()
 @SITE_OPTION
 @click.argument("kind", type=click.Choice(["event", "summary", "insight", "newsletter", "page"]))
-@click.argument("title")
+@click.argument("title", required=False)
 @click.option("--date", "when", default=None, metavar="DATE",
               help="Day (2015-05-14) or, for events, day and time (2015-05-14 10:00); default today.")
 @click.option("--slug", default=None, help="The page's address part (default: made from the title).")
-def new(site_dir, kind, title, when, slug) -> None:
+@click.option("--event", "event_slug", default=None, metavar="SLUG",
+              help="For a summary: the event it summarises; title, date, link, chair and tags come from it.")
+def new(site_dir, kind, title, when, slug, event_slug) -> None:
     """Create a content file of KIND with its front matter filled in, and print its path."""
     from datetime import datetime
 
@@ -200,18 +204,30 @@ def new(site_dir, kind, title, when, slug) -> None:
     try:
         project = find_site(site_dir)
         config = load_config(project / "site.yaml")
-        if when:
-            day, time_text = parse_when(when)
-        else:
-            day, time_text = datetime.now(tz=config.tz).date(), ""
+        today = datetime.now(tz=config.tz).date()
+        day, time_text = parse_when(when) if when else (today, "")
         if time_text and kind != "event":
             raise UsageError(f"--date: only events take a time; give a date such as {day.isoformat()}")
-        created = plan_new(project, config.content_dir, kind, title, day, time_text, slug, config.tz)
+        if event_slug is not None:
+            created = new_summary_of(project, config, kind, event_slug, title, day if when else None, slug, today)
+        elif title is None:
+            raise UsageError(f"expected a title: rethink new {kind} \"Title\"")
+        else:
+            created = plan_new(project, config.content_dir, kind, title, day, time_text, slug, config.tz)
         write_new(created)
     except SiteError as err:
         fail(err)
         return
     click.echo(created.path.relative_to(project).as_posix())
+
+
+def new_summary_of(project: Path, config, kind: str, event_slug: str, title: Optional[str], day, slug, today):
+    """`new summary --event SLUG`: the summary started from its event (kept apart from the plain templates)."""
+    from reThink_site.commands.followup import plan_summary
+
+    if kind != "summary":
+        raise UsageError(f"--event: only a summary names its event; use rethink new summary --event {event_slug}")
+    return plan_summary(project, config, event_slug, title, day, slug, today)
 
 
 @main.command()

@@ -16,15 +16,15 @@ class Problem:
     field: str
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning", or "note" (a reminder that never fails the build)
 
     def format(self) -> str:
         """Render the problem the way compilers do, so editors and IDEs can jump to it."""
         where = f"{self.path}:{self.line}"
         field = f" {self.field}:" if self.field else ""
         text = f"{where}:{field} {self.message}"
-        if self.severity == "warning":
-            text = f"{where}: warning:{field} {self.message}"
+        if self.severity in ("warning", "note"):
+            text = f"{where}: {self.severity}:{field} {self.message}"
         return text + (f" (hint: {self.hint})" if self.hint else "")
 
     @property

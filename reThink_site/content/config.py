@@ -15,7 +15,7 @@ from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url, single_line
 from reThink_site.core import timeparse
-from reThink_site.core.errors import ContentErrors, Problem
+from reThink_site.core.errors import ContentErrors, Problem, UsageError
 from reThink_site.core.typos import likely_meant
 
 
@@ -243,6 +243,19 @@ def read_config(path: Path) -> ConfigFile:
                              f"did you mean `{guess}`?", "warning")
                      for key in sorted(config.model_extra or {}) if (guess := likely_meant(key, known)))
     return ConfigFile(config, warnings)
+
+
+def with_base_url(settings: ConfigFile, url: Optional[str]) -> ConfigFile:
+    """The settings with another base_url (`rethink build --base-url`, for staging), checked as site.yaml's is."""
+    if not url:
+        return settings
+    config = settings.config
+    try:
+        checked = SiteConfig.model_validate({"title": config.title, "base_url": url}).base_url
+    except ValidationError as err:
+        reason = str(err.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"--base-url: {reason}") from None
+    return ConfigFile(config.model_copy(update={"base_url": checked}), settings.warnings)
 
 
 def load_config(path: Path) -> SiteConfig:

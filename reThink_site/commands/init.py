@@ -61,6 +61,7 @@ title: Example event
 slug: {event_day}-example-event
 start: {event_day} 10:00  # date and time it starts (a date alone means all day)
 end: {event_day} 12:00
+published: {day}  # when it was announced: the date feeds and mail tools give it
 location: {{url: https://example.org/join}}  # online: the joining link; or {{name: …, address: …, city: …}}
 registration: https://example.org/book  # where to book
 summary: An example event, to show how an event's file looks. Replace it with your own.

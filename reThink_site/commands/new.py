@@ -64,6 +64,7 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
     if kind == "event":
         start = f"{day.isoformat()} {time_text}" if time_text else day.isoformat()
         lines += [f"start: {start}  # date and time it starts (a date alone means all day)",
+                  f"published: {date.today().isoformat()}  # when it was announced: the date feeds give it",
                   f"# end: {start}  # when it ends: a date-time, or the last day when start is a date",
                   "# location: {name: Tameside Council, address: Dukinfield Town Hall, city: Dukinfield}",
                   "#   (or: location: online; or a venue id from content/venues.yaml)",

@@ -249,6 +249,8 @@ class Event(Booking, Content):
         "scheduled", description="Changed plans stay listed, marked (rescheduled needs Previous start)")
     resources: tuple[Link, ...] = Field((), description="Slides, forms and recordings")
     access: Optional[Access] = Field(None, description="Access details, laid over the venue's")
+    published: Optional[Union[datetime, date]] = Field(None, title="Announced", description="When the event was "
+                                                       "first announced: the date feeds and mail tools give it")
 
     @field_validator("timezone")
     @classmethod
@@ -256,6 +258,11 @@ class Event(Booking, Content):
         if value is not None:
             timeparse.zone(value)
         return value
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _parse_published(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else timeparse.parse_date_or_datetime(value, info.context["tz"])
 
     @field_validator("start", "end", mode="before")
     @classmethod

@@ -265,7 +265,8 @@ def init(folder, title, base_url) -> None:
               help="Address to listen on; the default lets only this computer connect.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0 picks a free one).")
-@click.option("--search", is_flag=True, help="Also build the search index (slower rebuilds).")
+@click.option("--search/--no-search", default=True, show_default=True,
+              help="Build the search index so /search/ works in the preview (--no-search: faster rebuilds).")
 @click.option("--cms", is_flag=True, help="Also edit in the browser at /admin/: runs the CMS's local backend "
               "(decap-server, on 127.0.0.1), which saves into content/.")
 def serve(site_dir, now, drafts, future, host, port, search, cms) -> None:

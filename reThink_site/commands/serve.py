@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import threading
 import traceback
@@ -14,10 +15,13 @@ import watchfiles
 
 from reThink_site.build import BuildOptions, build
 from reThink_site.cms import localbackend
-from reThink_site.commands.server import ServeState, is_loopback, make_server
+from reThink_site.commands.server import PreviewServer, ServeState, is_loopback, make_server
 from reThink_site.content.config import load_config
 from reThink_site.core.errors import ContentErrors, Problem, SiteError, UsageError
 from reThink_site.core.urls import base_path
+from reThink_site.publish.search import pagefind_binary
+
+PREVIEW_DIR = ".rethink-preview"  # serve's own output folder: output/ stays what `rethink build` made
 
 
 def rebuild(options: BuildOptions, say: Callable[[str], None]) -> tuple[Problem, ...]:
@@ -69,8 +73,12 @@ def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None
           cms: bool = False) -> int:
     """Build, serve on host:port and rebuild on change until Ctrl-C; returns the exit code."""
     config = load_config(options.project / "site.yaml")
-    output = (options.output or options.project / config.output_dir).absolute()
+    output = (options.output or options.project / PREVIEW_DIR).absolute()
     options = replace(options, output=output)
+    if options.search and pagefind_binary() is None:
+        say("Warning: the search indexer (Python package 'pagefind[bin]') is missing, so the preview's "
+            "search page will say search is not available; everything else works.")
+        options = replace(options, search=False)
     if cms and not is_loopback(host):
         raise UsageError("--cms lets the browser write into content/, so it serves only this computer; "
                          "leave out --host or use --host 127.0.0.1")
@@ -89,15 +97,31 @@ def serve(options: BuildOptions, host: str, port: int, say: Callable[[str], None
             backend.stop()
 
 
+def bind(host: str, port: int, state: ServeState) -> PreviewServer:
+    """The preview server bound to host:port, or a UsageError that says what to do instead."""
+    try:
+        return make_server(host, port, state)
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            reason = "the port is already in use, perhaps by another `rethink serve`"
+        elif err.errno == errno.EACCES:
+            reason = "this user may not use that port"
+        else:
+            reason = err.strerror or str(err)
+        raise UsageError(f"cannot listen on {host}:{port}: {reason}; nothing was built. Try another --port, "
+                         f"such as --port {port + 1 if 0 < port < 65535 else 8001}, or --port 0 to "
+                         "pick a free one") from None
+
+
 def serve_until_stopped(options: BuildOptions, host: str, port: int, state: ServeState,
                         say: Callable[[str], None]) -> int:
     """The preview server and the watcher, until Ctrl-C or SIGTERM."""
-    problems = rebuild(options, say)
+    server = bind(host, port, state)  # before building: a taken port is known at once, not after the build
     try:
-        server = make_server(host, port, state)
-    except OSError as err:
-        raise UsageError(f"cannot listen on {host}:{port} ({err.strerror}); try another --port") from None
-    state.finished_build(problems)
+        state.finished_build(rebuild(options, say))
+    except BaseException:  # Ctrl-C during the first build: let the port go at once
+        server.server_close()
+        raise
     bound_host, bound_port = server.server_address[:2]
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),

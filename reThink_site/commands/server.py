@@ -98,7 +98,8 @@ def problem_overlay(problems: tuple[Problem, ...]) -> str:
                     f"{html.escape(p.message)}{(' <em>(' + html.escape(p.hint) + ')</em>') if p.hint else ''}"
                     f"{' <small>(warning)</small>' if not p.is_error else ''}</li>" for p in problems)
     return ('<div id="rethink-problems" role="alert" style="position:fixed;inset:0;z-index:2147483647;'
-            'overflow:auto;background:rgba(255,255,255,.97);color:#600;padding:2em;font:16px/1.5 sans-serif">'
+            'overflow:auto;background:#fff;color:#600;padding:2em;font:16px/1.5 sans-serif;'
+            'border:6px solid #900">'
             '<h1 style="color:#900">The site cannot be built</h1>'
             '<p>Fix these problems and save the file; this page reloads by itself. '
             'Until then you see the last version that built.</p>'

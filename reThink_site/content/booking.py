@@ -12,7 +12,8 @@ from reThink_site.core.localdates import N_
 
 BookingState = Literal["open", "waiting list", "fully booked"]
 CHANGED_STATUSES = frozenset({"cancelled", "postponed", "moved online"})  # each tells calendars to update
-STATUS_LABELS = (N_("Rescheduled"), N_("Moved online"))  # templates show `_(status|capitalize)`
+# Templates show `_(status|capitalize)`: each changed status is marked here for the catalog.
+STATUS_LABELS = (N_("Cancelled"), N_("Postponed"), N_("Rescheduled"), N_("Moved online"))
 
 
 class Booking(BaseModel):

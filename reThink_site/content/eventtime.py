@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Optional
+from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
 from reThink_site.content.models import Event
+from reThink_site.core.localdates import N_, long_day
+
+Words = Callable[[str], str]  # a catalog's gettext: the words of a time line in the page's language
+
+
+def _same(text: str) -> str:
+    """The English words themselves, for callers with no catalog (e-mail notes, tests)."""
+    return text
 
 
 def event_zone(event: Event, site_tz: ZoneInfo) -> ZoneInfo:
@@ -52,19 +60,18 @@ def days_covered(event: Event, site_tz: ZoneInfo) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _day(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B %Y}"
+def clock_text(dt: datetime, clock: str = "12-hour", words: Words = _same) -> str:
+    """A time as GOV.UK writes it (10am, 12:30pm, midday, midnight), or 24-hour (16:00) when the site asks.
 
-
-def clock_text(dt: datetime, clock: str = "12-hour") -> str:
-    """A time as GOV.UK writes it (10am, 12:30pm, midday, midnight), or 24-hour (16:00) when the site asks."""
+    Welsh writes the same clock with its own words (10yb, 12:30yp, hanner dydd) through the catalog.
+    """
     if clock == "24-hour":
         return f"{dt:%H:%M}"
     if dt.minute == 0 and dt.hour in (0, 12):
-        return "midnight" if dt.hour == 0 else "midday"
+        return words(N_("midnight")) if dt.hour == 0 else words(N_("midday"))
     hour = dt.hour % 12 or 12
-    suffix = "am" if dt.hour < 12 else "pm"
-    return f"{hour}{suffix}" if dt.minute == 0 else f"{hour}:{dt.minute:02d}{suffix}"
+    time = f"{hour}" if dt.minute == 0 else f"{hour}:{dt.minute:02d}"
+    return (words(N_("%(time)sam")) if dt.hour < 12 else words(N_("%(time)spm"))) % {"time": time}
 
 
 def names_zone(event: Event, site_tz: ZoneInfo) -> bool:
@@ -73,49 +80,59 @@ def names_zone(event: Event, site_tz: ZoneInfo) -> bool:
     return event_zone(event, site_tz) != site_tz or online
 
 
-def _span(start: datetime, end: Optional[datetime], zone: bool, clock: str) -> str:
+def _span(start: datetime, end: Optional[datetime], zone: bool, clock: str, language: str, words: Words) -> str:
     """Start (and end) on one line: `Wednesday 15 January 2014, 12:30pm to 4pm GMT`."""
     label = (lambda dt: " " + (dt.tzname() or "")) if zone else (lambda dt: "")
+    first = f"{long_day(start.date(), language)}, {clock_text(start, clock, words)}"
     if end is None:
-        return f"{_day(start.date())}, {clock_text(start, clock)}{label(start)}"
+        return f"{first}{label(start)}"
     if end.date() == start.date():
         names = label(start) if label(start) == label(end) else f"{label(start)}/{label(end).strip()}"
-        return f"{_day(start.date())}, {clock_text(start, clock)} to {clock_text(end, clock)}{names}"
-    return f"{_day(start.date())}, {clock_text(start, clock)}{label(start)} to " \
-           f"{_day(end.date())}, {clock_text(end, clock)}{label(end)}"
+        times = words(N_("%(start)s to %(end)s")) % {"start": clock_text(start, clock, words),
+                                                       "end": clock_text(end, clock, words)}
+        return f"{long_day(start.date(), language)}, {times}{names}"
+    last = f"{long_day(end.date(), language)}, {clock_text(end, clock, words)}{label(end)}"
+    return words(N_("%(first)s to %(last)s")) % {"first": f"{first}{label(start)}", "last": last}
 
 
-def describe(event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+def describe(event: Event, site_tz: ZoneInfo, clock: str = "12-hour", language: str = "en",
+             words: Words = _same) -> str:
     """Human text for when an event happens, in its own zone (named when it is not the site's)."""
     tz = event_zone(event, site_tz)
     if event.all_day:
         if event.end and event.end != event.start:
-            return f"{_day(event.start)} to {_day(event.end)} (all day)"
-        return f"{_day(event.start)} (all day)"
+            return words(N_("%(first)s to %(last)s (all day)")) % {"first": long_day(event.start, language),
+                                                                    "last": long_day(event.end, language)}
+        return words(N_("%(day)s (all day)")) % {"day": long_day(event.start, language)}
     end = event.end.astimezone(tz) if event.end else None
-    return _span(event.start.astimezone(tz), end, names_zone(event, site_tz), clock)
+    return _span(event.start.astimezone(tz), end, names_zone(event, site_tz), clock, language, words)
 
 
-def describe_previous(event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+def describe_previous(event: Event, site_tz: ZoneInfo, clock: str = "12-hour", language: str = "en",
+                      words: Words = _same) -> str:
     """When a rescheduled event was to start before it moved (its latest earlier start)."""
     if not event.previous_start:
         return ""
     earlier = event.previous_start[-1]
     if not isinstance(earlier, datetime):
-        return _day(earlier)
-    return _span(earlier.astimezone(event_zone(event, site_tz)), None, names_zone(event, site_tz), clock)
+        return long_day(earlier, language)
+    return _span(earlier.astimezone(event_zone(event, site_tz)), None, names_zone(event, site_tz), clock,
+                 language, words)
 
 
-def describe_in_site_zone(event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+def describe_in_site_zone(event: Event, site_tz: ZoneInfo, clock: str = "12-hour", language: str = "en",
+                          words: Words = _same) -> str:
     """The same time in the site's zone, shown when the event's own zone differs."""
     if event.all_day or event_zone(event, site_tz) == site_tz:
         return ""
     end = event.end.astimezone(site_tz) if event.end else None
-    return _span(event.start.astimezone(site_tz), end, True, clock)
+    return _span(event.start.astimezone(site_tz), end, True, clock, language, words)
 
 
-def moment_text(value: datetime, event: Event, site_tz: ZoneInfo, clock: str = "12-hour") -> str:
+def moment_text(value: datetime, event: Event, site_tz: ZoneInfo, clock: str = "12-hour", language: str = "en",
+                words: Words = _same) -> str:
     """One moment as `5pm on Friday 13 June 2014` (booking deadlines), in the event's zone."""
     local = value.astimezone(event_zone(event, site_tz))
     zone = f" {local.tzname()}" if names_zone(event, site_tz) else ""
-    return f"{clock_text(local, clock)}{zone} on {_day(local.date())}"
+    return words(N_("%(time)s on %(day)s")) % {"time": f"{clock_text(local, clock, words)}{zone}",
+                                               "day": long_day(local.date(), language)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import Any, Callable, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -14,6 +14,7 @@ from reThink_site.content.fieldrules import Frozen, check_url, find_control_char
 from reThink_site.content.venues import Access, resolve_location
 from reThink_site.content.venues import Venue as Venue  # re-exported: the loader and index import it from here
 from reThink_site.core import timeparse
+from reThink_site.core.localdates import N_
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_NAME_SLUG = 100  # a tag's or series' URL part; file systems refuse names over 255 bytes
@@ -107,10 +108,14 @@ class Location(Frozen):
     @property
     def one_line(self) -> str:
         """The place as one line, for calendars and e-mail."""
+        return self.line()
+
+    def line(self, words: Callable[[str], str] = str) -> str:
+        """The place as one line, its words (`Online`, `and online`) in the page's language through *words*."""
         if self.online:
-            return "Online"
+            return words(N_("Online"))
         place = ", ".join(dict.fromkeys(p for p in (self.name, self.address, self.city, self.postcode) if p))
-        return place + (" and online" if self.hybrid else "")
+        return words(N_("%(place)s and online")) % {"place": place} if self.hybrid else place
 
 
 class Link(Frozen):

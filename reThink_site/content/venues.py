@@ -80,7 +80,7 @@ class Access(Frozen):
         if self.notes:
             lines.append(self.notes)
         if self.contact:
-            lines.append(f"{translate(N_('Access questions'))}: {self.contact}")
+            lines.append(translate(N_("Access questions")) + f": {self.contact}")  # outside the f-string for pybabel
         return lines
 
     @property

@@ -36,8 +36,9 @@ def format_date(value: Any, style: str = "long", language: str = "en") -> str:
     return cldr_date(value, PATTERNS[style], locale=names_locale(language))
 
 
+@lru_cache(maxsize=4096)
 def long_day(day: date, language: str = "en") -> str:
-    """`Friday 27 February 2015`, `Dydd Gwener 27 Chwefror 2015`."""
+    """`Friday 27 February 2015`, `Dydd Gwener 27 Chwefror 2015` (remembered: every event line names its day)."""
     return format_date(day, "day", language)
 
 

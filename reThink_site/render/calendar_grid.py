@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Optional
 
 from reThink_site.content import eventtime
 from reThink_site.content.index import Entry, Site
-from reThink_site.core.localdates import N_
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from reThink_site.core.localdates import N_, format_date
 
 
 @dataclass(frozen=True, order=True)
@@ -27,9 +25,14 @@ class MonthRef:
         return f"/events/calendar/{self.year:04d}/{self.month:02d}/"
 
     @property
+    def first_day(self) -> date:
+        """The month's first day, which templates name in the page's language (`date('month')`)."""
+        return date(self.year, self.month, 1)
+
+    @property
     def title(self) -> str:
-        """`June 2014`."""
-        return f"{date(self.year, self.month, 1):%B %Y}"
+        """`June 2014` (English; the theme writes `first_day|date('month')` for the page's language)."""
+        return format_date(self.first_day, "month", "en")
 
     def shifted(self, months: int) -> "MonthRef":
         """The month `months` later (or earlier when negative)."""
@@ -42,8 +45,9 @@ class DayEvent:
     """An event as one day of the grid shows it."""
 
     entry: Entry
-    label: str          # "18:00 GMT", "All day" or "Continues"
+    label: str          # "6pm", "All day" or "Continues" (English)
     cancelled: bool
+    at: Optional[datetime] = None  # the start in the site's zone when it is that day, for the page's own clock words
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,15 @@ class MonthGrid:
         return tuple(d for week in self.weeks for d in week if d.in_month and d.events)
 
 
-def _label(entry: Entry, day: date, site: Site) -> str:
+def _label(entry: Entry, day: date, site: Site) -> tuple[str, Optional[datetime]]:
     """What a day says about an event: its start time there, `All day`, or `Continues`."""
     event = entry.item
     if event.all_day:
-        return N_("All day")
+        return N_("All day"), None
     start = event.start.astimezone(site.tz)
-    return eventtime.clock_text(start, site.config.events.clock) if start.date() == day else N_("Continues")
+    if start.date() != day:
+        return N_("Continues"), None
+    return eventtime.clock_text(start, site.config.events.clock), start
 
 
 def events_by_day(site: Site) -> dict[date, tuple[DayEvent, ...]]:
@@ -87,8 +93,8 @@ def events_by_day(site: Site) -> dict[date, tuple[DayEvent, ...]]:
     found: dict[date, list[DayEvent]] = {}
     for entry in site.events:
         for day in eventtime.days_covered(entry.item, site.tz):
-            found.setdefault(day, []).append(
-                DayEvent(entry, _label(entry, day, site), entry.item.status == "cancelled"))
+            label, at = _label(entry, day, site)
+            found.setdefault(day, []).append(DayEvent(entry, label, entry.item.status == "cancelled", at))
     return {day: tuple(events) for day, events in found.items()}
 
 

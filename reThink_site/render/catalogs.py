@@ -44,6 +44,13 @@ def compiled(path: Path, language: str) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
+def catalog_folders(project: Path, template_dirs: Iterable[Path]) -> list[Path]:
+    """Where catalogs are, most specific first: the site's own `locale/`, its templates', the default theme's."""
+    folders = [project.resolve()]
+    folders += [folder for folder in template_dirs if folder.resolve() not in folders]
+    return folders
+
+
 def translations(template_dirs: Iterable[Path], language: str) -> gettext.NullTranslations:
     """The language's messages: the default theme's, then each more specific folder's on top."""
     merged: Translations | None = None

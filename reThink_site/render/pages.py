@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import date
 
 import jinja2
 
@@ -15,13 +16,13 @@ from reThink_site.render import calendars
 from reThink_site.render.templates import render
 
 
-def events_by_month(events: tuple[Entry, ...], tz) -> "OrderedDict[str, list[Entry]]":
-    """Upcoming events grouped under 'June 2014' headings, in date order."""
-    groups: OrderedDict[str, list[Entry]] = OrderedDict()
+def events_by_month(events: tuple[Entry, ...], tz) -> "OrderedDict[date, list[Entry]]":
+    """Upcoming events grouped by month (keyed by its first day, named `June 2014` by the theme), in date order."""
+    groups: OrderedDict[date, list[Entry]] = OrderedDict()
     for event in events:
         start = event.item.start
         day = start.astimezone(tz).date() if hasattr(start, "hour") else start
-        groups.setdefault(f"{day:%B %Y}", []).append(event)
+        groups.setdefault(day.replace(day=1), []).append(event)
     return groups
 
 

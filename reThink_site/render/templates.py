@@ -37,8 +37,20 @@ def theme_dirs(project: Path, templates_dir: str) -> list[Path]:
 
 
 # Pagefind UI's messages (https://pagefind.app/docs/ui/), in its order; each through the catalog.
+# Pagefind picks its own strings by the page's <html lang> but ships none for Welsh: the catalog gives them.
+# [SEARCH_TERM], [COUNT] and [DIFFERENT_TERM] are Pagefind's own placeholders, kept as they are.
 PAGEFIND_MESSAGES = (
     ("placeholder", N_("Type a name, topic or place")),
+    ("clear_search", N_("Clear")),
+    ("load_more", N_("Load more results")),
+    ("search_label", N_("Search this site")),
+    ("filters_label", N_("Filters")),
+    ("zero_results", N_("No results for [SEARCH_TERM]")),
+    ("many_results", N_("[COUNT] results for [SEARCH_TERM]")),
+    ("one_result", N_("[COUNT] result for [SEARCH_TERM]")),
+    ("alt_search", N_("No results for [SEARCH_TERM]. Showing results for [DIFFERENT_TERM] instead")),
+    ("search_suggestion", N_("No results for [SEARCH_TERM]. Try one of the following searches:")),
+    ("searching", N_("Searching for [SEARCH_TERM]...")),
 )
 
 
@@ -112,15 +124,18 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False,  # one build never sees a template change; skips a stat() per template lookup
     )
+    translated = catalogs.translations(catalogs.catalog_folders(project, folders), language)
+    words, clock = translated.gettext, config.events.clock
     env.filters.update(
         url=lambda path: urls.prefixed(config.base_url, path),
         abs_url=lambda path: urls.absolute(config.base_url, path),
         date=lambda value, style="long": localdates.format_date(value, style, language),
-        when=lambda event: eventtime.describe(event, config.tz, config.events.clock),
-        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz, config.events.clock),
-        when_before=lambda event: eventtime.describe_previous(event, config.tz, config.events.clock),
-        when_moment=lambda event, name: eventtime.moment_text(getattr(event, name), event, config.tz,
-                                                              config.events.clock),
+        clock=lambda moment: eventtime.clock_text(moment, clock, words),
+        when=lambda event: eventtime.describe(event, config.tz, clock, language, words),
+        when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz, clock, language, words),
+        when_before=lambda event: eventtime.describe_previous(event, config.tz, clock, language, words),
+        when_moment=lambda event, name: eventtime.moment_text(getattr(event, name), event, config.tz, clock,
+                                                              language, words),
         booking_state=lambda entry: eventpage.booking_now(entry.item, site),
         map_url=lambda place: map_url(place.latitude, place.longitude, place.postcode),
         json_script=json_script,
@@ -129,11 +144,10 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         event_jsonld=lambda entry: jsonld.event_data(entry, site),
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
-    translated = catalogs.translations(folders, language)
     env.install_gettext_translations(translated, newstyle=True)  # type: ignore[attr-defined]
     env.filters["access_lines"] = lambda access: access.lines(translated.gettext)
     env.filters["where"] = lambda event: translated.gettext("Online") if event.status == "moved online" \
-        else event.location.one_line
+        else event.location.line(translated.gettext)
     env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
                        remembered=remembered, weekday_names=lambda: localdates.weekday_names(language),
                        pagefind_translations=lambda: pagefind_translations(translated.gettext))

@@ -20,6 +20,7 @@ from tests.helpers import REPO
 SERVE_NOW = "2014-03-01T12:00"  # as in the browser tests: some of the real site's events upcoming, some past
 PREFIX = "/local-rethink"
 ABOUT = "content/pages/about.md"
+PREVIEW = ".rethink-preview"  # serve's own output folder
 
 
 def free_port() -> int:
@@ -83,8 +84,9 @@ def test_serves_pages_under_base_path_with_live_reload(served):
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "About" in heading(body)
     assert b"/__rethink/events" in body and b"EventSource" in body
-    on_disk = (site / "output/about/index.html").read_bytes()
+    on_disk = (site / PREVIEW / "about/index.html").read_bytes()
     assert b"__rethink" not in on_disk  # the script is added only while serving
+    assert not (site / "output").exists()  # the preview never touches what `rethink build` published
     assert get(port, "/")[0] == 302 and get(port, "/")[1]["Location"] == PREFIX + "/"
     status, headers, _ = get(port, PREFIX + "/about")
     assert status == 301 and headers["Location"] == PREFIX + "/about/"
@@ -144,8 +146,8 @@ TRAVERSALS = [
 
 def test_traversal_attempts_get_404(served):
     site, port, process = served
-    (site / "output/outside-link").symlink_to(site, target_is_directory=True)
-    (site / "output/outside-file").symlink_to(site / "site.yaml")
+    (site / PREVIEW / "outside-link").symlink_to(site, target_is_directory=True)
+    (site / PREVIEW / "outside-file").symlink_to(site / "site.yaml")
     for path in TRAVERSALS:
         status, _, body = get(port, path)
         assert status == 404, path
@@ -219,7 +221,7 @@ def test_warns_when_bound_beyond_loopback(copy_real_site, runner, monkeypatch):
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
 
 
-def test_port_in_use_is_a_usage_error(copy_real_site, runner):
+def test_port_in_use_is_a_usage_error_found_before_building(copy_real_site, runner):
     from reThink_site.cli import main
 
     with socket.socket() as sock:
@@ -229,7 +231,55 @@ def test_port_in_use_is_a_usage_error(copy_real_site, runner):
         result = runner.invoke(main, ["serve", "--site", str(copy_real_site), "--port", str(port),
                                       "--now", SERVE_NOW])
     assert result.exit_code == 2
-    assert "cannot listen" in result.output
+    assert f"cannot listen on 127.0.0.1:{port}: the port is already in use" in result.output
+    assert "--port 0" in result.output and "nothing was built" in result.output
+    assert "Traceback" not in result.output and "Errno" not in result.output
+    assert not (copy_real_site / PREVIEW).exists() and not (copy_real_site / "output").exists()
+
+
+def test_output_folder_is_left_as_built_while_serving_and_search_works_in_the_preview(copy_real_site):
+    """`build` then `serve`: output/ keeps its pages and its search index; the preview has its own."""
+    from reThink_site.build import BuildOptions, build
+
+    build(BuildOptions(project=copy_real_site, now=SERVE_NOW, jobs=1, search=True))
+    published = {p.relative_to(copy_real_site / "output"): p.read_bytes()
+                 for p in (copy_real_site / "output").rglob("*") if p.is_file()}
+    assert any(p.parts[0] == "pagefind" for p in published)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "reThink_site", "serve", "--site", str(copy_real_site),
+                                "--port", str(port), "--now", SERVE_NOW], env={**os.environ, "PYTHONPATH": str(REPO)},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: process.poll() is None and get(port, PREFIX + "/")[0] == 200)
+        for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+            status, _, body = get(port, f"{PREFIX}/pagefind/{name}")
+            assert status == 200 and body, name
+        about = copy_real_site / ABOUT
+        about.write_text(about.read_text(encoding="utf-8").replace("title:", "title: Edited —", 1), encoding="utf-8")
+        wait_until(lambda: "Edited" in heading(get(port, PREFIX + "/about/")[2]))
+        assert get(port, f"{PREFIX}/pagefind/pagefind-ui.js")[0] == 200  # still there after the rebuild
+        entry = (copy_real_site / PREVIEW / "pagefind" / "pagefind-entry.json")
+        assert entry.is_file()
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+    now = {p.relative_to(copy_real_site / "output"): p.read_bytes()
+           for p in (copy_real_site / "output").rglob("*") if p.is_file()}
+    assert now == published
+
+
+def test_the_problem_box_is_opaque():
+    from reThink_site.commands.server import problem_overlay
+    from reThink_site.core.errors import Problem
+
+    overlay = problem_overlay((Problem("content/pages/about.md", 3, "menu", "expected a number"),))
+    doc = html5lib.parse(overlay, namespaceHTMLElements=False)
+    box = next(el for el in doc.iter("div") if el.get("id") == "rethink-problems")
+    style = dict(part.split(":", 1) for part in box.get("style").split(";") if part.strip())
+    background = style["background"].strip()
+    assert background in ("#fff", "#ffffff", "white"), background  # nothing of the page shows through
+    assert "inset" in style and style["position"] == "fixed"
 
 
 def test_resolve_site_path_stays_inside(tmp_path):

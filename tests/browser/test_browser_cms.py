@@ -168,7 +168,8 @@ def test_an_event_made_and_an_insight_edited_in_the_browser(editing, chromium, t
         checked = subprocess.run([sys.executable, "-m", "reThink_site", "check", "--site", str(project)],
                                  capture_output=True, text=True, timeout=300)
         assert checked.returncode == 0, checked.stdout + checked.stderr
-        assert expected_file.name not in checked.stdout + checked.stderr
+        problems = [line for line in (checked.stdout + checked.stderr).splitlines() if ": note: " not in line]
+        assert expected_file.name not in "\n".join(problems)  # a follow-up note (an event now past) is no problem
 
         event_page = context.new_page()
         event_url = site + "events/" + expected_file.stem + "/"

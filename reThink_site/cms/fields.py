@@ -162,8 +162,8 @@ def model_fields(model: type[BaseModel], relation: Relation, skip: frozenset = f
         if name in skip:
             continue
         required = asked and info.is_required() and name not in optional and not filled_by_relation
-        field = form_field(name, info, relation, lambda inner, needed: model_fields(inner, relation, asked=needed),
-                           required)
+        field = form_field(info.alias or name, info, relation,  # `except`, `from`: the name front matter uses
+                           lambda inner, needed: model_fields(inner, relation, asked=needed), required)
         if field is not None:
             found.append(field)
     return found
@@ -200,8 +200,9 @@ def model_paths(model: type[BaseModel], skip: frozenset = frozenset(), prefix: s
     for name, info in model.model_fields.items():
         if name in skip:
             continue
-        names.add(prefix + name)
+        written = info.alias or name  # as front matter spells it
+        names.add(prefix + written)
         shape = shape_of(info.annotation)
         if is_model(shape.base) and not extra(info).get("relation"):
-            names |= model_paths(shape.base, prefix=prefix + name + ".")
+            names |= model_paths(shape.base, prefix=prefix + written + ".")
     return names

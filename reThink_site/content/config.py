@@ -61,6 +61,7 @@ class CmsSettings(_Section):
     _url = field_validator("auth_url")(lambda cls, v: v if v is None else check_url(v))
 
 
+FIELD_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\.[\w-]+)*): ")  # a message naming its own field: `end: expected …`
 _DURATION = re.compile(r"^(?:(\d+)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?$")
 
 
@@ -188,9 +189,10 @@ def problems_from_validation(err: ValidationError, path: str, line_of) -> list[P
         if item["type"] == "extra_forbidden":
             message = f"unknown field (found {item['input']!r})"[:160]
         field = ".".join(str(p) for p in loc)
-        if not loc and ": " in message and message.split(": ", 1)[0].isidentifier():
-            field, message = message.split(": ", 1)
-            loc = (field,)
+        named = FIELD_PREFIX.match(message)
+        if named and not loc:  # a model's own check naming its field (`end: …`, `repeat.until: …`): its line
+            field, message = named.group(1), message[named.end():]
+            loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
         line = line_of(loc[:-1] if item["type"] == "missing" else loc)  # a missing field: its parent's line
         problems.append(Problem(path, line, field, message))
     return problems

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
+from reThink_site.content import repeat
 from reThink_site.content.models import Event
 from reThink_site.core.localdates import N_, long_day
 
@@ -39,6 +40,34 @@ def ends_at(event: Event, site_tz: ZoneInfo) -> datetime:
         last = event.end or event.start
         return _midnight(last + timedelta(days=1), event_zone(event, site_tz))
     return event.end or event.start
+
+
+def occurrences(event: Event, site_tz: ZoneInfo) -> tuple[repeat.Occurrence, ...]:
+    """Every date an event happens on: its own start and end, or each one its `repeat:` rule makes."""
+    if event.repeat is None:
+        return (repeat.Occurrence(event.start, event.end),)
+    return repeat.occurrences(event.repeat, event.start, event.end, event_zone(event, site_tz))
+
+
+def occurrence_events(event: Event, site_tz: ZoneInfo) -> tuple[Event, ...]:
+    """The event once per date it happens on (itself when it does not repeat), for lists and the month grid."""
+    if event.repeat is None:
+        return (event,)
+    return tuple(event.model_copy(update={"start": o.start, "end": o.end})
+                 for o in occurrences(event, site_tz))
+
+
+def describe_repeat(event: Event, site_tz: ZoneInfo) -> str:
+    """A repeating event's rule in words (`Every month on the second Tuesday, until …`); "" for one date."""
+    if event.repeat is None:
+        return ""
+    return repeat.describe_rule(event.repeat, event.start, event_zone(event, site_tz))
+
+
+def moments(event: Event, site_tz: ZoneInfo) -> list[datetime]:
+    """Every instant at which one of an event's dates starts or stops being upcoming."""
+    return [when for one in occurrence_events(event, site_tz) for when in (starts_at(one, site_tz),
+                                                                           ends_at(one, site_tz))]
 
 
 def is_upcoming(event: Event, now: datetime, site_tz: ZoneInfo) -> bool:

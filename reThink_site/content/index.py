@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Optional
@@ -110,6 +110,7 @@ class Site:
     event_of_summary: Mapping[str, Entry] = field(default_factory=dict)
     person_url: Mapping[str, str] = field(default_factory=dict)
     venues: tuple[VenueEntry, ...] = ()
+    occurrences: tuple[Entry, ...] = ()  # every date of every event, in order: a repeating one once per date
 
     @property
     def tz(self):
@@ -192,6 +193,22 @@ def _venues(venues: Mapping[str, Venue], upcoming: list[Entry], past: list[Entry
     return tuple(v for v in found if v.upcoming or v.past)
 
 
+def expand_dates(events: Iterable[Entry], tz) -> list[Entry]:
+    """Each event once per date it happens on: a repeating event's entry copied with each date's start and end."""
+    found = []
+    for entry in events:
+        if entry.item.repeat is None:
+            found.append(entry)
+        else:
+            found += [replace(entry, item=one) for one in eventtime.occurrence_events(entry.item, tz)]
+    return found
+
+
+def dates_of(site: Site, entry: Entry) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+    """A repeating event's upcoming dates (soonest first) and past ones (latest first)."""
+    return (tuple(e for e in site.upcoming if e.url == entry.url), tuple(e for e in site.past if e.url == entry.url))
+
+
 def build_site(config: SiteConfig, now: datetime, entries: list[Entry],
                venues: Optional[Mapping[str, Venue]] = None) -> Site:
     """Sort, split and cross-link the published entries into one Site."""
@@ -200,8 +217,9 @@ def build_site(config: SiteConfig, now: datetime, entries: list[Entry],
     for entry in entries:
         by_kind[entry.kind].append(entry)
     events = sorted(by_kind["events"], key=lambda e: (eventtime.starts_at(e.item, tz), e.url))
-    upcoming = [e for e in events if eventtime.is_upcoming(e.item, now, tz)]
-    past = [e for e in reversed(events) if not eventtime.is_upcoming(e.item, now, tz)]
+    dates = sorted(expand_dates(events, tz), key=lambda e: (eventtime.starts_at(e.item, tz), e.url))
+    upcoming = [e for e in dates if eventtime.is_upcoming(e.item, now, tz)]
+    past = [e for e in reversed(dates) if not eventtime.is_upcoming(e.item, now, tz)]
     newest = lambda e: (e.sort_date, e.url)  # noqa: E731
     summaries = sorted(by_kind["summaries"], key=newest, reverse=True)
     insights = sorted(by_kind["insights"], key=newest, reverse=True)
@@ -223,7 +241,7 @@ def build_site(config: SiteConfig, now: datetime, entries: list[Entry],
         summary_of_event=MappingProxyType(summary_of_event),
         event_of_summary=MappingProxyType(event_of_summary),
         person_url=MappingProxyType({p.slug: p.url for p in everyone}),
-        venues=_venues(venues or {}, upcoming, past),
+        venues=_venues(venues or {}, upcoming, past), occurrences=tuple(dates),
     )
 
 

@@ -60,7 +60,7 @@ def build_issue(site: Site, entry: Entry) -> Issue:
                      if (found := resolve_featured(ref, candidates)) is not None)
     shown = {e.url for e in featured}  # featured items are shown once, under Featured
     ends = day + timedelta(days=settings.upcoming_days)
-    coming_up = [e for e in site.events if day <= event_day(e, tz) < ends]
+    coming_up = [e for e in site.occurrences if day <= event_day(e, tz) < ends]  # each date of a repeating one
     previous = previous_issue(site, entry)
     after = previous.item.date if previous else day - timedelta(days=settings.lookback_days)
     since_last = [p for p in site.posts if after < local_day(p.item.date, tz) <= day]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from reThink_site.content.booking import Booking
 from reThink_site.content.fieldrules import Frozen, check_url, find_control_character
+from reThink_site.content.repeat import Repeat, check_repeat, parse_moves
 from reThink_site.content.venues import Access, resolve_location
 from reThink_site.content.venues import Venue as Venue  # re-exported: the loader and index import it from here
 from reThink_site.core import timeparse
@@ -254,6 +255,8 @@ class Event(Booking, Content):
         "scheduled", description="Changed plans stay listed, marked (rescheduled needs Previous start)")
     resources: tuple[Link, ...] = Field((), description="Slides, forms and recordings")
     access: Optional[Access] = Field(None, description="Access details, laid over the venue's")
+    repeat: Optional[Repeat] = Field(None, description="For an event that happens again and again: how often, "
+                                     "until when, and the dates it skips or moves")  # after start: it needs it
     published: Optional[Union[datetime, date]] = Field(None, title="Announced", description="When the event was "
                                                        "first announced: the date feeds and mail tools give it")
 
@@ -295,16 +298,31 @@ class Event(Booking, Content):
             return [_person(v, info) for v in value]
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_repeat(cls, data: Any, info: ValidationInfo) -> Any:
+        """`repeat.moved` times are read in the event's zone (a bad zone is reported on its own field)."""
+        if not isinstance(data, dict) or not isinstance(data.get("repeat"), dict):
+            return data
+        try:
+            tz = timeparse.zone(data["timezone"]) if data.get("timezone") else info.context["tz"]
+        except ValueError:
+            tz = info.context["tz"]
+        return {**data, "repeat": parse_moves(data["repeat"], tz)}
+
     _check_registration = field_validator("registration")(lambda cls, v: v if v is None else check_url(v))
     _check_series = field_validator("series")(lambda cls, v: v if v is None else check_group_name(v, "series"))
 
     @model_validator(mode="after")
-    def _check_end(self) -> "Event":
+    def _check_end(self, info: ValidationInfo) -> "Event":
         if self.end is not None:
             if isinstance(self.start, datetime) != isinstance(self.end, datetime):
                 raise ValueError("end: expected the same kind as start (both dates or both date-times)")
             if self.end < self.start:
                 raise ValueError(f"end: expected a time not before start ({self.start}), found {self.end}")
+        if self.repeat is not None:
+            zone = timeparse.zone(self.timezone) if self.timezone else info.context["tz"]
+            check_repeat(self.repeat, self.start, zone)  # its rule against the start: `repeat.on: …`
         return self
 
     @property

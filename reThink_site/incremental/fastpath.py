@@ -179,7 +179,7 @@ def valid_until(loaded: Any, now: datetime, config: Any) -> Optional[datetime]:
             values.update(value for value in (*vars(item).values(), *(item.__pydantic_extra__ or {}).values())
                           if isinstance(value, date))  # every date field, whatever its name
             if kind == "events":
-                moments += [eventtime.starts_at(item, tz), eventtime.ends_at(item, tz)]
+                moments += eventtime.moments(item, tz)  # each date of a repeating event
     for value in values:
         moments += _instants(value, tz)
     later = [m for m in moments if m > now]

@@ -91,7 +91,7 @@ def _label(entry: Entry, day: date, site: Site) -> tuple[str, Optional[datetime]
 def events_by_day(site: Site) -> dict[date, tuple[DayEvent, ...]]:
     """Each day (in the site's zone) with the events on it; multi-day events on every day."""
     found: dict[date, list[DayEvent]] = {}
-    for entry in site.events:
+    for entry in site.occurrences:  # a repeating event on each of its dates
         for day in eventtime.days_covered(entry.item, site.tz):
             label, at = _label(entry, day, site)
             found.setdefault(day, []).append(DayEvent(entry, label, entry.item.status == "cancelled", at))

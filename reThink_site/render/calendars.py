@@ -25,9 +25,12 @@ def calendar_jobs(site: Site) -> list[tuple[str, str, str, dict]]:
 
 
 def calendar_files(site: Site, reuse: Reuse = MAKE_EVERY_PART) -> list[OutputFile]:
-    """`/events.ics` and one `event.ics` beside each event page (parts from `reuse` when it has them)."""
+    """`/events.ics`, one `event.ics` beside each event page, and an `events.ics` for each series and each
+    topic with events (parts from `reuse` when it has them)."""
     parts = ics.ComponentBytes(site, reuse)  # each part serialised once
     files = [OutputFile("events.ics", ics.programme(site, parts))]
     files += [OutputFile(output_path(entry.url + "event.ics"), ics.single(entry, site, parts))
               for entry in site.events]
+    files += [OutputFile(output_path(group.url + "events.ics"), ics.group_calendar(group, kind, site, parts))
+              for kind, groups in (("series", site.series), ("tags", site.tags)) for group in groups if group.events]
     return files

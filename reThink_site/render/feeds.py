@@ -217,6 +217,10 @@ def feed_specs(site: Site) -> dict[str, FeedSpec]:
         path = f"{tag.url}feed.xml"
         specs[path] = spec(path, f"{title}: {tag.name}", f"Events and posts about {tag.name}.", tag.url,
                            newest_first(tag.events + tag.posts, tz, limit))
+    for series in site.series:
+        path = f"{series.url}feed.xml"
+        specs[path] = spec(path, f"{title}: {series.name}", f"Events of the {series.name} series.", series.url,
+                           newest_first(series.events, tz, limit))
     return specs
 
 

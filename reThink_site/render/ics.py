@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import icalendar
 
-from reThink_site.content import eventtime
-from reThink_site.content.index import Entry, Site
+from reThink_site.content import eventtime, repeat
+from reThink_site.content.index import Entry, Group, Site
 from reThink_site.content.models import Event
 from reThink_site.core.outputs import MAKE_EVERY_PART, Part, Reuse
 from reThink_site.core.urls import absolute
@@ -115,6 +115,32 @@ def vevent(entry: Entry, site: Site) -> icalendar.Event:
     return component
 
 
+def repeating(entry: Entry, site: Site) -> list[icalendar.Event]:
+    """A repeating event as RFC 5545 has it: one VEVENT with RRULE and EXDATE, then one per moved date.
+
+    Every time is local with its TZID, so the wall-clock time stays put across the zone's clock changes.
+    """
+    event: Event = entry.item
+    master = vevent(entry, site)
+    if event.repeat is None:
+        return [master]
+    zone = eventtime.event_zone(event, site.config.tz)
+    master.add("rrule", repeat.ical_rule(event.repeat, event.start, zone))
+    starts = {(s.date() if isinstance(s, datetime) else s): s for s in repeat.rule_starts(event.repeat, event.start,
+                                                                                           zone)}
+    if event.repeat.except_:
+        master.add("exdate", [starts[day] for day in sorted(event.repeat.except_)])
+    found = [master]
+    for one in eventtime.occurrences(event, site.config.tz):
+        if one.moved_from is not None:
+            moved = Entry(entry.kind, event.model_copy(update={"start": one.start, "end": one.end}), entry.url,
+                          entry.html, entry.summary, entry.ids)
+            override = vevent(moved, site)
+            override.add("recurrence-id", one.moved_from)
+            found.append(override)
+    return found
+
+
 FOLD_OCTETS = 74  # icalendar folds before the 75th octet; each continuation line then starts with a space
 _ESCAPE_STARTS = frozenset(b"\\^")  # never end a folded piece on one: icalendar keeps escapes whole
 
@@ -143,9 +169,10 @@ def to_ical(component: icalendar.Component) -> bytes:
     return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)
 
 
-def _zone_range(events: Iterable[Event]) -> tuple[date, date]:
-    """A VTIMEZONE span from content alone (whole years around the events), never the clock."""
+def _zone_range(events: Iterable[Event], site_tz) -> tuple[date, date]:
+    """A VTIMEZONE span from content alone (whole years around the events and their dates), never the clock."""
     years = [d.year for e in events for d in (e.start, e.end or e.start)]
+    years += [o.start.year for e in events if e.repeat is not None for o in eventtime.occurrences(e, site_tz)]
     return date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1)
 
 
@@ -174,10 +201,11 @@ class ComponentBytes:
         return self.events[entry.url]
 
     def _serialise(self, entry: Entry) -> Part:
-        component = vevent(entry, self.site)
+        components = repeating(entry, self.site)
         holder = icalendar.Calendar()
-        holder.add_component(component)
-        return to_ical(component), tuple(sorted(holder.get_missing_tzids()))
+        for component in components:
+            holder.add_component(component)
+        return b"".join(map(to_ical, components)), tuple(sorted(holder.get_missing_tzids()))
 
     def zone(self, tzid: str, first: date, last: date) -> bytes:
         """A VTIMEZONE covering first..last (empty when icalendar does not know the zone)."""
@@ -211,7 +239,7 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
     events = [parts.event(entry) for entry in entries]
     zones: list[bytes] = []
     if entries:
-        first, last = _zone_range(e.item for e in entries)
+        first, last = _zone_range([e.item for e in entries], site.config.tz)
         tzids = sorted(set().union(*(used for _, used in events)))  # VTIMEZONEs first, by TZID
         zones = [parts.zone(tzid, first, last) for tzid in tzids]
     closing = b"END:VCALENDAR\r\n"
@@ -222,6 +250,14 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
 def programme(site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
     """`/events.ics`: every event, oldest first, for subscribing."""
     return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}",
+                          subscribable=True, parts=parts)
+
+
+def group_calendar(group: Group, kind: str, site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
+    """`/series/<slug>/events.ics` or `/tags/<slug>/events.ics`: only that series' or topic's events."""
+    title = site.config.title
+    what = f"the {group.name} series" if kind == "series" else f"the topic {group.name}"
+    return calendar_bytes(group.events, site, f"{title}: {group.name}", f"Events of {what} from {title}",
                           subscribable=True, parts=parts)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import jinja2
 
+from reThink_site.content import eventtime
 from reThink_site.content.index import Entry, Site
 from reThink_site.content.issue import build_issue
 from reThink_site.core.localdates import N_
@@ -41,9 +42,32 @@ def _job(url: str, template: str, **context) -> Job:
     return (output_path(url), url, template, context)
 
 
+def event_jobs(site: Site) -> list[Job]:
+    """Each event's page; a repeating one shows its next date (else its last) and lists all its dates."""
+    upcoming_of: dict[str, list[Entry]] = {}
+    past_of: dict[str, list[Entry]] = {}
+    if any(e.item.repeat is not None for e in site.events):
+        for found, into in ((site.upcoming, upcoming_of), (site.past, past_of)):
+            for one in found:
+                into.setdefault(one.url, []).append(one)
+    jobs = []
+    for entry in site.events:
+        summary = site.summary_of_event.get(entry.slug)
+        if entry.item.repeat is None:
+            jobs.append(_job(entry.url, "event.html", entry=entry, summary=summary))
+            continue
+        upcoming, past = upcoming_of.get(entry.url, []), past_of.get(entry.url, [])
+        moved = {o.start: o.moved_from for o in eventtime.occurrences(entry.item, site.tz) if o.moved_from is not None}
+        dates = {name: [(e, moved.get(e.item.start)) for e in found] for name, found in (("upcoming", upcoming),
+                                                                                         ("past", past))}
+        jobs.append(_job(entry.url, "event.html", entry=(upcoming or past)[0], summary=summary, dates=dates,
+                         repeats=eventtime.describe_repeat(entry.item, site.tz)))
+    return jobs
+
+
 def content_jobs(site: Site) -> list[Job]:
     """The page of every event, summary, insight, newsletter issue and stand-alone page."""
-    jobs = [_job(e.url, "event.html", entry=e, summary=site.summary_of_event.get(e.slug)) for e in site.events]
+    jobs = event_jobs(site)
     jobs += [_job(s.url, "summary.html", entry=s, event=site.event_of_summary.get(s.slug)) for s in site.summaries]
     jobs += [_job(i.url, "insight.html", entry=i) for i in site.insights]
     jobs += [_job(p.url, "page.html", entry=p) for p in site.pages]

@@ -188,5 +188,8 @@ def test_each_tag_page_head_advertises_its_own_feed(real_site):
         assert own == [f"/local-rethink/tags/{tag}/feed.xml"], tag
         assert alternates[own[0]] == "application/rss+xml"
         assert (real_site / "tags" / tag / "feed.xml").exists()
-    series = head_alternates(real_site / "series/local-rethink/index.html")
-    assert not [href for href in series if "/series/" in href or "/tags/" in href]
+    series = head_alternates(real_site / "series/local-rethink/index.html")  # a series has its own feed (#20)
+    assert [href for href in series if "/series/" in href or "/tags/" in href] == \
+        ["/local-rethink/series/local-rethink/feed.xml"]
+    assert series["/local-rethink/series/local-rethink/feed.xml"] == "application/rss+xml"
+    assert (real_site / "series" / "local-rethink" / "feed.xml").exists()

@@ -83,7 +83,8 @@ def rows(project: Path, which: str, kind: Optional[str], now: Optional[str]) -> 
         "future": [(e, "future") for e in chronological(e for e in held_back if not e.item.draft)],
     }
     if which == "all":
-        published = [(e, "upcoming" if e in site.upcoming else "past") for e in site.events]
+        to_come = {e.url for e in site.upcoming}  # a repeating event is upcoming while any of its dates is
+        published = [(e, "upcoming" if e.url in to_come else "past") for e in site.events]
         published += [(e, "published") for e in posts] + [(e, "published") for e in site.pages]
         found = published + groups["drafts"] + groups["future"]
         found = sorted(found, key=lambda pair: (when(pair[0], tz)[1], pair[0].url))

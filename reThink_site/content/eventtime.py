@@ -57,11 +57,11 @@ def occurrence_events(event: Event, site_tz: ZoneInfo) -> tuple[Event, ...]:
                  for o in occurrences(event, site_tz))
 
 
-def describe_repeat(event: Event, site_tz: ZoneInfo) -> str:
+def describe_repeat(event: Event, site_tz: ZoneInfo, language: str = "en", words: Words = _same) -> str:
     """A repeating event's rule in words (`Every month on the second Tuesday, until …`); "" for one date."""
     if event.repeat is None:
         return ""
-    return repeat.describe_rule(event.repeat, event.start, event_zone(event, site_tz))
+    return repeat.describe_rule(event.repeat, event.start, event_zone(event, site_tz), language, words)
 
 
 def moments(event: Event, site_tz: ZoneInfo) -> list[datetime]:

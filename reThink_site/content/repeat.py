@@ -6,20 +6,20 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from types import MappingProxyType
-from typing import Any, Literal, Optional, Union
+from typing import Any, Callable, Literal, Optional, Union
 
 from dateutil import rrule
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from reThink_site.content.fieldrules import Frozen
 from reThink_site.core import timeparse
+from reThink_site.core.localdates import N_, long_day, weekday_names
 
 MAX_DATES = 500  # a weekly event for ten years: more is a typo in `until` that would flood the lists
 WEEKDAYS = MappingProxyType({name: day for name, day in zip(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU))})
 ORDINALS = MappingProxyType({"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1})
-ORDINAL_WORDS = MappingProxyType({v: k for k, v in ORDINALS.items()})
 ICAL_FREQ = MappingProxyType({"week": "WEEKLY", "fortnight": "WEEKLY", "month": "MONTHLY"})
 _ON = re.compile(r"^(?:the\s+)?(?:(first|second|third|fourth|last)\s+)?([a-z]+)$")
 _ON_DAY = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?$")
@@ -232,6 +232,11 @@ def check_repeat(repeat: Repeat, start: Union[datetime, date], zone: tzinfo) -> 
         if kind != "weekday" or day.n:
             raise ValueError(f"repeat.on: expected a weekday such as Tuesday for an event every {repeat.every}, "
                              f"found {repeat.on!r}")
+    if repeat.every == "month" and repeat.on is not None:
+        kind, day = weekday_rule(repeat.on)
+        if kind == "weekday" and not day.n:
+            raise ValueError(f"repeat.on: expected which {repeat.on.strip()} of the month (first, second, third, "
+                             f"fourth or last, such as second {repeat.on.strip()}), found {repeat.on!r}")
     if repeat.until is not None and repeat.until < first_day:
         raise ValueError(f"repeat.until: expected a day on or after the start ({first_day}), found {repeat.until}")
     starts = rule_starts(repeat, start, zone)
@@ -281,20 +286,29 @@ def parse_moves(value: Any, zone: tzinfo) -> Any:
     return {**value, "moved": moves}
 
 
-def describe_rule(repeat: Repeat, start: Union[datetime, date], zone: tzinfo) -> str:
-    """The rule in words: `Every month on the second Tuesday, until Tuesday 14 December 2027`."""
+RULE_WORDS = MappingProxyType({
+    ("week", 0): N_("Every week on %(weekday)s"), ("fortnight", 0): N_("Every two weeks on %(weekday)s"),
+    ("month", 1): N_("Every month on the first %(weekday)s"), ("month", 2): N_("Every month on the second %(weekday)s"),
+    ("month", 3): N_("Every month on the third %(weekday)s"), ("month", 4): N_("Every month on the fourth %(weekday)s"),
+    ("month", -1): N_("Every month on the last %(weekday)s"), ("month", "day"): N_("Every month on day %(day)s"),
+})
+
+
+def describe_rule(repeat: Repeat, start: Union[datetime, date], zone: tzinfo, language: str = "en",
+                  words: Callable[[str], str] = str) -> str:
+    """The rule in words, in the page's language: `Every month on the second Tuesday, until Friday 31 December 2027`.
+
+    A `count:` rule names its last date, so both kinds of rule read alike.
+    """
     first = _wall(start, zone)
     parts = _freq(repeat, first)
     if "bymonthday" in parts:
-        day = parts["bymonthday"]
-        suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-        on = f" on the {day}{suffix}"
+        rule = words(RULE_WORDS["month", "day"]) % {"day": parts["bymonthday"]}
     else:
         weekday = parts.get("byweekday")
-        name = f"{first:%A}" if weekday is None else \
-            tuple(WEEKDAYS)[weekday.weekday].capitalize()
-        ordinal = f"the {ORDINAL_WORDS[weekday.n]} " if weekday is not None and weekday.n else ""
-        on = f" on {ordinal}{name}"
-    every = {"week": "Every week", "fortnight": "Every two weeks", "month": "Every month"}[repeat.every]
-    until = f", until {_day_text(repeat.until)}" if repeat.until is not None else f", {repeat.count} times"
-    return every + on + until
+        number = first.weekday() if weekday is None else weekday.weekday
+        nth = (weekday.n or 0) if weekday is not None else 0
+        rule = words(RULE_WORDS[repeat.every, nth]) % {"weekday": weekday_names(language)[number][0]}
+    last = repeat.until if repeat.until is not None else rule_starts(repeat, start, zone)[-1]
+    day = last.date() if isinstance(last, datetime) else last
+    return words(N_("%(rule)s, until %(day)s")) % {"rule": rule, "day": long_day(day, language)}

@@ -76,7 +76,8 @@ def broken_index(folder: Path) -> str:
     try:
         languages = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
         for language in languages.values():
-            for needed in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{language['wasm']}.pagefind"):
+            wasm = language["wasm"] or "unknown"  # a language Pagefind cannot stem (Welsh) uses its plain index
+            for needed in (f"pagefind.{language['hash']}.pf_meta", f"wasm.{wasm}.pagefind"):
                 if not (folder / needed).is_file():
                     return f"{SEARCH_FOLDER}/{needed} is missing"
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -61,7 +61,7 @@ def event_jobs(site: Site) -> list[Job]:
         dates = {name: [(e, moved.get(e.item.start)) for e in found] for name, found in (("upcoming", upcoming),
                                                                                          ("past", past))}
         jobs.append(_job(entry.url, "event.html", entry=(upcoming or past)[0], summary=summary, dates=dates,
-                         repeats=eventtime.describe_repeat(entry.item, site.tz)))
+                         rule=entry.item))  # the event as written: its own start is the rule's
     return jobs
 
 

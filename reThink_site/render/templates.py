@@ -134,6 +134,7 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         when=lambda event: eventtime.describe(event, config.tz, clock, language, words),
         when_site=lambda event: eventtime.describe_in_site_zone(event, config.tz, clock, language, words),
         when_before=lambda event: eventtime.describe_previous(event, config.tz, clock, language, words),
+        repeat_rule=lambda event: eventtime.describe_repeat(event, config.tz, language, words),
         when_moment=lambda event, name: eventtime.moment_text(getattr(event, name), event, config.tz, clock,
                                                               language, words),
         booking_state=lambda entry: eventpage.booking_now(entry.item, site),

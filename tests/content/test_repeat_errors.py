@@ -40,6 +40,8 @@ CASES = [
     ("unknown frequency", "  every: year\n  count: 3", "repeat.every", 6, "expected 'week', 'fortnight' or 'month'"),
     ("start not on the rule", "  every: month\n  on: first Monday\n  count: 3", "repeat.on", 7,
      "expected the start to be one of the dates the rule makes, found Tuesday 12 January 2027"),
+    ("monthly on a weekday with no ordinal", "  every: month\n  on: Tuesday\n  count: 3", "repeat.on", 7,
+     "expected which Tuesday of the month (first, second, third, fourth or last, such as second Tuesday)"),
     ("weekly on a month day", "  every: week\n  on: 15\n  count: 3", "repeat.on", 7,
      "expected a weekday such as Tuesday for an event every week, found '15'"),
     ("except a date the rule does not make", "  every: week\n  count: 3\n  except: [2027-01-13]",

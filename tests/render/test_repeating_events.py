@@ -4,6 +4,7 @@ autumn clock changes in Europe/London, with an excepted date and a moved one."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -194,3 +195,18 @@ def test_event_page_says_the_rule_and_shows_the_next_date(site):
     moved = [" ".join("".join(li.itertext()).split()) for li in past]
     assert "Wednesday 14 April 2027, 2pm to 4pm (moved from Tuesday 13 April 2027)" in moved
     assert moved[0].startswith("Tuesday 11 May 2027")  # latest past date first
+
+
+def test_the_rule_is_written_in_the_pages_language(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    yaml = (root / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(yaml + "language: cy\n", encoding="utf-8")
+    build(BuildOptions(project=root, output=root / "out", now=NOW, jobs=1, search=False, cache=False))
+    rules = {}
+    for slug in REPEATING:
+        doc = page(root / "out" / "events" / slug / "index.html")
+        rules[slug] = " ".join("".join(doc.find(".//dd[@class='event__repeats']").itertext()).split())
+    assert rules[FORUM].startswith("Bob mis, ar yr ail Dydd Mawrth, tan Dydd Gwener 31 Rhagfyr 2027")
+    assert rules[CALL].startswith("Bob pythefnos: Dydd Iau, tan Dydd Iau 27 Mai 2027")  # count: names its last date
+    assert rules[DROP_IN].startswith("Bob mis, ar ddiwrnod 1 o’r mis, tan Dydd Sadwrn 1 Mai 2027")

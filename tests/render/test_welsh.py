@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -321,6 +322,19 @@ def test_the_welsh_catalog_translates_every_message_pybabel_finds(tmp_path):
     assert not [m.id for m in catalog if m.fuzzy and m.id]
     problems = [(m.id, errors) for m, errors in catalog.check()]  # placeholders the same as the English's
     assert not problems
+
+
+def test_the_welsh_catalog_defines_each_message_once():
+    """Two branches adding one message merge into two entries; gettext's msgfmt refuses such a file."""
+    blocks = WELSH_PO.read_text(encoding="utf-8").split("\n\n")
+    ids = [re.sub(r'"\n"', "", block.split("msgid ", 1)[1].split("\nmsgstr", 1)[0].split("\nmsgid_plural")[0])
+           for block in blocks if "\nmsgid " in "\n" + block]
+    assert len(ids) > 200
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    if shutil.which("msgfmt"):  # GNU gettext's own check, where it is installed (Debian package gettext)
+        checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(WELSH_PO)],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
 
 
 def test_welsh_plurals_follow_cldr_and_mutate_after_two():

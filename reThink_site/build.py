@@ -29,7 +29,7 @@ from reThink_site.incremental.partcache import CALENDAR_PARTS, FEED_PARTS
 from reThink_site.incremental.stages import CachedStages, PlainStages
 from reThink_site.markdown.bodies import BodyJob
 from reThink_site.publish import lock, search, writer
-from reThink_site.render import assets, calendars, feeds, mailing, seo
+from reThink_site.render import assets, calendars, feeds, mailing, multilingual, seo
 
 
 @dataclass(frozen=True)
@@ -128,15 +128,26 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
     with collector.paused_gc():  # tens of thousands of long-lived objects: collecting finds nothing
         loaded = timer.step("load", load_content, project, config, stages.parse_files())
     chosen, held_back = by_publication(loaded, now, options.drafts, options.future)
+    translated = {lang: by_publication(loaded, now, options.drafts, options.future, lang)[0]
+                  for lang in config.languages[1:]}
     file_urls = link_targets(loaded, config.content_dir)
+    everything = chosen + [one for items in translated.values() for one in items]
     jobs = [BodyJob(item.source_path, os.path.dirname(source_key(item.source_path, config.content_dir)), item.body)
-            for _, item, _ in chosen]
+            for _, item, _ in everything]
     bodies = timer.step("markdown", stages.render_bodies, jobs, file_urls, base_path(config.base_url), config.markdown)
     progress(len(bodies))
-    rendered = [(make_entry(kind, item, url, body, loaded.lines.get(item.source_path, {})), body)
-                for (kind, item, url), body in zip(chosen, bodies)]
+    made = [(make_entry(kind, item, url, body, loaded.lines.get(item.source_path, {})), body)
+            for (kind, item, url), body in zip(everything, bodies)]
+    rendered = made[:len(chosen)]
     site = timer.step("index", build_site, config, now, [entry for entry, _ in rendered], loaded.venues)
-    files, problems = timer.step("render", render_outputs, project, site, loaded.assets, options.jobs, stages)
+    others, start = {}, len(chosen)
+    for lang, items in translated.items():
+        others[lang] = build_site(config.for_language(lang), now, [e for e, _ in made[start:start + len(items)]],
+                                  loaded.venues)
+        start += len(items)
+    site, others = multilingual.with_versions(site, others)
+    files, problems = timer.step("render", render_outputs, project, site, loaded.assets, options.jobs, stages,
+                                 others)
     files += admin.admin_files(project, config, loaded.people, loaded.items, problems, loaded.venues)
     problems += [*settings.warnings, *loaded.problems,
                  *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls)]
@@ -144,9 +155,12 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
                 tuple(stages.notes), stages.valid_until(loaded, now))
 
 
-def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], jobs: int,
-                   stages: PlainStages) -> tuple[list[OutputFile], list[Problem]]:
-    """Pages, calendars, feeds, e-mails, static files and the sitemap; and problems with the theme's files."""
+def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], jobs: int, stages: PlainStages,
+                   others: Optional[dict[str, Site]] = None) -> tuple[list[OutputFile], list[Problem]]:
+    """Pages, calendars, feeds, e-mails, static files and the sitemap; and problems with the theme's files.
+
+    `others`: the sites of the other languages, rendered afresh under their own folder (`/cy/`).
+    """
     env = stages.environment(site)
     stages.open_memo(env, site)
     issue_html = partial(mailing.issue_html, env, site)
@@ -158,7 +172,9 @@ def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], j
     files = [*page_files, *calendar_files,
              *assets.static_files(project, site.config.templates_dir, problems),
              *assets.asset_files(project, site.config.content_dir, content_assets), *feed_files, *mail_files]
-    return files + seo.outputs(site, files), problems
+    for other in (others or {}).values():
+        files += multilingual.language_files(project, other)
+    return files + seo.outputs(site, files, others), problems
 
 
 def build_time(options: BuildOptions, config: SiteConfig) -> datetime:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections import Counter
+from datetime import datetime
 from typing import Iterable, Mapping
 from urllib.parse import unquote
 
@@ -126,7 +128,8 @@ def produces(paths: set[str], link: str) -> bool:
     return any(candidate in paths or candidate + "/" in paths for candidate in dict.fromkeys((link, unquote(link))))
 
 
-def site_path_problems(entries: list[Entry], produced: set[str], unpublished: set[str] = frozenset()) -> list[Problem]:
+def site_path_problems(entries: list[Entry], produced: set[str], unpublished: set[str] = frozenset(),
+                       base: str = "/") -> list[Problem]:
     """Front-matter site paths (resources, image) must point at something the build produces.
 
     A path to a draft or to a post not due yet is a warning, as it is in a body: the site can be built
@@ -147,8 +150,11 @@ def site_path_problems(entries: list[Entry], produced: set[str], unpublished: se
                                         f"link to {path_only}, which is a draft or not published yet", "",
                                         "warning"))
             else:
+                bare = path_only[len(base) - 1:] if base != "/" and path_only.startswith(base) else ""
                 problems.append(Problem(item.source_path, line_for(entry, *path), ".".join(map(str, path)),
                                         f"expected a path the site produces, found {target!r} (no such file)",
+                                        f"write it without the site's base path {base}: {bare}"
+                                        if bare and produces(produced, bare) else
                                         "files in content/assets/ are published at /assets/…"))
     return problems
 
@@ -241,6 +247,61 @@ def body_warnings(entries: list[Entry]) -> list[Problem]:
             for e in entries if has_script(e.item.body)]
 
 
+RAW_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HAS_ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
+
+
+def editor_warnings(entries: list[Entry]) -> list[Problem]:
+    """Slips that publish something odd: a page or post with no text, a raw <img> with no alt, end = start."""
+    problems = []
+    for entry in entries:
+        item = entry.item
+        if not item.body.strip() and entry.kind in ("pages", "insights", "summaries"):  # their body is the text
+            problems.append(Problem(item.source_path, item.body_line - 1, "body", "the body is empty: the page "
+                                    "will have a title and no text", "write the text below the second ---",
+                                    "warning"))
+        for tag in RAW_IMAGE.findall(item.body):
+            if not HAS_ALT.search(tag):
+                problems.append(Problem(item.source_path, line_of(item.body, tag, item.body_line), "body",
+                                        f"image without alt text: {tag[:80]}", 'add alt="what it shows" to the '
+                                        "<img> tag (alt=\"\" for a decorative one)", "warning"))
+        end = getattr(item, "end", None)
+        if isinstance(end, datetime) and end == item.start:
+            problems.append(Problem(item.source_path, line_for(entry, "end"), "end", f"end is the same as start "
+                                    f"({end:%Y-%m-%d %H:%M}): the page would say it ends as it begins",
+                                    "give the time it ends, or delete end:", "warning"))
+    return problems
+
+
+def base_path_notes(entries: list[Entry], base: str) -> list[Problem]:
+    """A link written with the site's base path (copied from the address bar) works; say how it is read."""
+    if base == "/":
+        return []
+    written = re.compile(r"(?:\]\(\s*<?|href\s*=\s*[\"']?)(" + re.escape(base) + r"[^\s)\"'>]*)")
+    return [Problem(e.item.source_path, line_of(e.item.body, link, e.item.body_line), "body",
+                    f"the link {link} starts with the site's base path {base}: it is read as the site path "
+                    f"{link[len(base) - 1:]}", f"you may write it as {link[len(base) - 1:]}", "note")
+            for e in entries for link in dict.fromkeys(written.findall(e.item.body))]
+
+
+def summary_date_warnings(entries: list[Entry]) -> list[Problem]:
+    """A summary dated before the event it summarises is most likely a typo in one of the two dates."""
+    events = {e.slug: e.item for e in entries if e.kind == "events"}
+    problems = []
+    for entry in entries:
+        item = entry.item
+        event = events.get(item.event) if entry.kind == "summaries" and item.event else None
+        if event is None:
+            continue
+        starts = event.start.date() if isinstance(event.start, datetime) else event.start
+        if item.date < starts:
+            problems.append(Problem(item.source_path, line_for(entry, "date"), "date",
+                                    f"the summary is dated {item.date.isoformat()}, before its event "
+                                    f"({starts.isoformat()})", "check date: here and start: in the event",
+                                    "warning"))
+    return problems
+
+
 def event_warnings(entries: list[Entry], site_tz) -> list[Problem]:
     """Events search engines will not show, online events nobody can join, booking closing after the start."""
     problems = []
@@ -305,13 +366,14 @@ def all_problems(config: SiteConfig, loaded: Loaded, rendered: list[tuple[Entry,
     entries = [entry for entry, _ in rendered]
     failed = failed_bodies(loaded, config, file_urls)
     problems = [*url_collisions(entries), *body_warnings(entries + [e for e, _ in failed]),
-                *event_warnings(entries, config.tz)]
+                *event_warnings(entries, config.tz), *editor_warnings(entries),
+                *summary_date_warnings(entries + held_back), *base_path_notes(entries, base_path(config.base_url))]
     produced = {f.site_path for f in files} | {content_url(f.kind, f.slug) for f in loaded.invalid}
     problems += reference_problems(entries + held_back, [(f.kind, f.slug) for f in loaded.invalid])
     unpublished_urls = {e.url for e in held_back}
     for entry, body in rendered + failed:
         problems += link_problems(entry, body, produced, unpublished_urls)
-    problems += site_path_problems(entries, produced, unpublished_urls)
+    problems += site_path_problems(entries, produced, unpublished_urls, base_path(config.base_url))
     problems += alias_collisions(entries, files)
     problems += output_collisions(entries, files)
     problems += fragment_problems(rendered, files)

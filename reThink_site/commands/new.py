@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from types import MappingProxyType
 
+from reThink_site.content import examples
 from reThink_site.content.models import SAFE_SLUG
 from reThink_site.core.errors import UsageError
 from reThink_site.core.timeparse import localize
@@ -54,7 +55,24 @@ def quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) -> str:
+def example_end(day: date, time_text: str) -> str:
+    """An end to uncomment that is not the start: two hours later (at most 23:59), or the next day."""
+    if not time_text:
+        return (day + timedelta(days=1)).isoformat()
+    hours, minutes = map(int, time_text.split(":"))
+    return f"{day.isoformat()} {min(hours + 2, 23):02d}:{minutes if hours < 22 else 59:02d}"
+
+
+def newest_item(project: Path, content_dir: str) -> str:
+    """`kind/slug` of the newest insight or summary, for the newsletter's `featured` example ('' when none)."""
+    from reThink_site.core.urls import slug_from_filename
+
+    found = [(path.name, f"{kind}/{slug_from_filename(kind, path.stem)}") for kind in ("insights", "summaries")
+             for path in (project / content_dir / kind).glob("*.md")]
+    return max(found)[1] if found else ""
+
+
+def front_matter(kind: str, title: str, slug: str, day: date, time_text: str, featured: str = "") -> str:
     """The front matter for one kind, each field with a comment saying what it is for."""
     lines = ["---",
              f"title: {quoted(title)}",
@@ -65,39 +83,46 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str) ->
         start = f"{day.isoformat()} {time_text}" if time_text else day.isoformat()
         lines += [f"start: {start}  # date and time it starts (a date alone means all day)",
                   f"published: {date.today().isoformat()}  # when it was announced: the date feeds give it",
-                  f"# end: {start}  # when it ends: a date-time, or the last day when start is a date",
-                  "# location: {name: Tameside Council, address: Dukinfield Town Hall, city: Dukinfield}",
-                  "#   (or: location: online; or a venue id from content/venues.yaml)",
-                  "#   (hybrid: add join: https://... to the mapping, the online joining link)",
-                  "# access: {step_free: true, hearing_loop: true, contact: someone@example.org}",
+                  f"# end: {example_end(day, time_text)}  # when it ends: a date-time, or the last day when "
+                  "start is a date",
+                  "# location: {name: The place, address: The street address, city: The town}  # or a venue id "
+                  "from content/venues.yaml",
+                  "# location: online  # instead of the line above, for an event held online only",
+                  f"# location: {{name: The place, city: The town, join: {examples.WEB_ADDRESS}}}  # instead, in "
+                  "a place and online",
+                  f"# access: {{step_free: true, hearing_loop: true, contact: {examples.CONTACT}}}",
                   "series: Local reThink  # events of one series are listed together",
                   "# host: iNetwork  # the organisation that hosts it",
-                  "# chair: asha-patel  # an id from content/people.yaml, or a name",
-                  "# speakers: [asha-patel, Jo Bloggs]",
-                  "# registration: https://www.eventbrite.co.uk/e/...  # where to book",
+                  f"# chair: {examples.PERSON_ID}  # an id from content/people.yaml, or a name",
+                  f"# speakers: [{examples.PERSON_ID}, {examples.PERSON_NAME}]",
+                  f"# registration: {examples.BOOKING}  # where to book",
                   "# price: Free to iNetwork members",
                   "# chatham_house: true  # the event runs under the Chatham House Rule",
-                  "# booking_closes: 2015-05-10 17:00  # after this the page says booking has closed",
+                  f"# booking_closes: {(day - timedelta(days=4)).isoformat()} 17:00  # after this the page says "
+                  "booking has closed",
                   "# status: scheduled  # or cancelled, postponed, moved online, rescheduled (add previous_start:)",
                   "# resources:  # slides and forms; put files in content/assets/",
-                  "#   - {title: Slides (PDF), url: /assets/slides/example.pdf}"]
+                  f"#   - {{title: Slides, url: {examples.RESOURCE}}}  # the page adds the file's type, (PDF)"]
     elif kind in ("summary", "insight", "newsletter"):
         lines.append(f"date: {day.isoformat()}  # publication day: not on the site before this day")
         if kind == "summary":
-            lines.append("# event: 2015-02-27-event-file-name  # the event it summarises (file name without .md)")
+            lines.append(f"# event: {examples.EVENT_REF}  # the event it summarises (file name without .md)")
         if kind in ("summary", "insight"):
-            lines.append("# author: asha-patel  # an id from content/people.yaml, or a name")
+            lines.append(f"# author: {examples.PERSON_ID}  # an id from content/people.yaml, or a name")
         if kind == "insight":
             lines += ["# source: The MJ  # for press coverage: the publication's name",
-                      "# source_url: https://www.themj.co.uk/...  # the original article"]
+                      f"# source_url: {examples.WEB_ADDRESS}  # the original article"]
         if kind == "newsletter":
-            lines.append("# featured: [insights/what-we-heard]  # items to put first (kind/slug)")
+            lines.append(f"# featured: [{featured or 'kind/slug'}]  # items to put first: events/…, summaries/…, "
+                         "insights/… (file names without .md)" if featured else
+                         "# featured: []  # items to put first, such as [insights/a-post-file-name]")
     else:
         lines.append("# menu: 3  # position in the main menu; leave out to keep it out of the menu")
-    lines += ["# summary: One or two sentences for lists and link previews.",
+    lines += [f"# summary: {examples.SUMMARY}",
               "# tags: [neighbourhood services, digital]",
-              "# image: {src: /assets/images/example.jpg, alt: What the picture shows}",
+              f"# image: {{src: {examples.IMAGE}, alt: {examples.IMAGE_ALT}}}",
               "# draft: true  # keeps it off the published site (preview it with rethink serve --drafts)",
+              "# Write the text below the --- line, in Markdown.",
               "---", ""]
     return "\n".join(lines)
 
@@ -146,7 +171,8 @@ def plan_new(project: Path, content_dir: str, kind: str, title: str, day: date, 
         if f"slug: {page_slug}\n" in other.read_text(encoding="utf-8", errors="replace"):
             raise UsageError(f"{other.relative_to(project).as_posix()} already uses the slug {page_slug}; "
                              "pass --slug to choose another")
-    return NewFile(path, front_matter(kind, title.strip(), page_slug, day, time_text) + "\nWrite here.\n")
+    featured = newest_item(project, content_dir) if kind == "newsletter" else ""
+    return NewFile(path, front_matter(kind, title.strip(), page_slug, day, time_text, featured) + "\n")
 
 
 def write_new(new: NewFile) -> None:

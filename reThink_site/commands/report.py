@@ -20,47 +20,39 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def level(problem: Problem, strict: bool) -> str:
-    """error, warning or note: --strict makes warnings errors, never notes."""
-    if problem.severity == "note":
-        return "note"
-    return "error" if problem.is_error or strict else "warning"
-
-
 def github_annotation(problem: Problem, strict: bool = False) -> str:
     """One problem as `::error file=…,line=…,title=…::message`, shown on the pull request's line."""
-    level_name = {"note": "notice"}.get(level(problem, strict), level(problem, strict))
+    level = "notice" if problem.severity == "note" else "error" if problem.is_error or strict else "warning"
     title = problem.field or "content"
     message = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
     props = ",".join(f"{key}={escape_property(str(value))}"
                      for key, value in (("file", problem.path), ("line", problem.line), ("title", title)))
-    return f"::{level_name} {props}::{escape_data(message)}"
+    return f"::{level} {props}::{escape_data(message)}"
 
 
 def as_json(problems: Iterable[Problem], strict: bool = False) -> str:
     """A JSON list of problems with path, line, field, message, hint and severity, for tools."""
     rows = [{"path": p.path, "line": p.line, "field": p.field, "message": p.message, "hint": p.hint,
-             "severity": level(p, strict)} for p in problems]
+             "severity": "note" if p.severity == "note" else "error" if p.is_error or strict else "warning"}
+            for p in problems]
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def tally(problems: Iterable[Problem]) -> tuple[int, int]:
-    """How many errors and warnings there are (notes are neither)."""
-    problems = [p for p in problems if p.severity != "note"]
+    """How many errors and warnings there are."""
+    problems = list(problems)
     errors = sum(p.is_error for p in problems)
-    return errors, len(problems) - errors
+    return errors, sum(p.severity == "warning" for p in problems)
 
 
 def summary_line(problems: Iterable[Problem], strict: bool) -> str:
     """The closing line of a text report, in words an editor understands."""
-    problems = list(problems)
     errors, warnings = tally(problems)
-    notes = len(problems) - errors - warnings
-    follow_up = f" ({notes} follow-up note(s) above)" if notes else ""
+    notes = sum(p.severity == "note" for p in problems)
     if not errors and not warnings:
-        return f"No problems found: the site is ready to publish{follow_up}."
+        return "No problems found: the site is ready to publish." + (f" ({notes} note(s) above.)" if notes else "")
     verdict = "the build would fail" if errors or (strict and warnings) else "the build would succeed"
-    return f"Found {errors} error(s) and {warnings} warning(s){follow_up}; {verdict}."
+    return f"Found {errors} error(s) and {warnings} warning(s); {verdict}."
 
 
 def report(problems: Iterable[Problem], fmt: str, strict: bool = False) -> str:

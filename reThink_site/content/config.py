@@ -6,16 +6,17 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union, get_args
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from reThink_site.content import languages
 from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url, single_line
-from reThink_site.core import timeparse
-from reThink_site.core.errors import ContentErrors, Problem, UsageError
+from reThink_site.core import timeparse, urls
+from reThink_site.core.errors import ContentErrors, Problem, UsageError, shown
 from reThink_site.core.typos import likely_meant
 
 
@@ -61,6 +62,7 @@ class CmsSettings(_Section):
     _url = field_validator("auth_url")(lambda cls, v: v if v is None else check_url(v))
 
 
+_CLOCK_LENGTH = re.compile(r"^(\d+):([0-5]\d)$")  # 1:30, which YAML 1.1 read as the number 90
 FIELD_PREFIX = re.compile(r"^([A-Za-z_]\w*(?:\.[\w-]+)*): ")  # a message naming its own field: `end: expected …`
 _DURATION = re.compile(r"^(?:(\d+)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?$")
 
@@ -80,7 +82,7 @@ class EventSettings(_Section):
         if isinstance(value, int) and not isinstance(value, bool):
             minutes = value
         else:
-            found = _DURATION.match(str(value).strip().lower())
+            found = _DURATION.match(str(value).strip().lower()) or _CLOCK_LENGTH.match(str(value).strip())
             if not found or not any(found.groups()):
                 raise ValueError(f"expected a length such as 2 hours, 90 minutes or 1 hour 30 minutes, "
                                  f"found {value!r}")
@@ -88,6 +90,15 @@ class EventSettings(_Section):
         if not 1 <= minutes <= 7 * 24 * 60:
             raise ValueError(f"expected a length between 1 minute and 7 days, found {value!r}")
         return timedelta(minutes=minutes)
+
+
+class LanguageText(_Section):
+    """The site's title and description in one of its other languages (`translations: {cy: {...}}`)."""
+
+    title: Optional[str] = Field(None, min_length=1)
+    description: Optional[str] = None
+
+    _one_line = field_validator("title")(lambda cls, v: v if v is None else single_line(v))
 
 
 class SiteConfig(BaseModel):
@@ -99,6 +110,9 @@ class SiteConfig(BaseModel):
     base_url: str
     description: str = ""
     language: str = "en-GB"
+    languages: tuple[str, ...] = ()  # a bilingual site's languages, the default first; none: one language
+    translations: dict[str, LanguageText] = {}  # title and description in each other language
+    require_translations: Union[tuple[str, ...], dict[str, tuple[str, ...]]] = ()  # site-wide or per kind
     timezone: str = "Europe/London"
     author: Optional[Person] = None
     feed: FeedSettings = FeedSettings()
@@ -107,6 +121,7 @@ class SiteConfig(BaseModel):
     cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
+    extra_fields: tuple[str, ...] = ()  # the site's own front-matter fields, read by its templates: no warning
     content_dir: str = "content"
     output_dir: str = "output"
     templates_dir: str = "templates"
@@ -157,6 +172,35 @@ class SiteConfig(BaseModel):
         """The site's zone object."""
         return ZoneInfo(self.timezone)
 
+    _languages = model_validator(mode="before")(lambda cls, data: languages.default_first(data))
+    _language_rules = model_validator(mode="after")(lambda self: languages.check_settings(self))
+
+    @property
+    def default_language(self) -> str:
+        """The language of the pages at today's URLs."""
+        return self.languages[0] if self.languages else self.language
+
+    @property
+    def root_url(self) -> str:
+        """The default language's base_url: where the shared files (/static/, /assets/, /pagefind/) live."""
+        if self.language == self.default_language:
+            return self.base_url
+        return self.base_url.removesuffix(urls.language_prefix(self.language) + "/")
+
+    def base_for(self, site_path: str) -> str:
+        """The base a site path hangs from: the shared root for shared files, else this language's base_url."""
+        return self.root_url if site_path.startswith(urls.SHARED_PATHS) else self.base_url
+
+    def for_language(self, language: str) -> "SiteConfig":
+        """The settings of one language's pages: its tag, its /cy/ base and its own title and description."""
+        if language == self.default_language:
+            return self
+        text = self.translations.get(language, LanguageText())
+        return self.model_copy(update={
+            "language": language, "base_url": self.base_url + urls.language_prefix(language) + "/",
+            "title": text.title or self.title,
+            "description": self.description if text.description is None else text.description})
+
 
 def folders_outside(config: SiteConfig, project: Path, lines: dict) -> list[Problem]:
     """The folder settings that lead out of the project through a symbolic link (what is there is not ours)."""
@@ -175,26 +219,77 @@ def folders_outside(config: SiteConfig, project: Path, lines: dict) -> list[Prob
     return found
 
 
-def problems_from_validation(err: ValidationError, path: str, line_of) -> list[Problem]:
-    """Turn pydantic's errors into `path:line: field: expected …, found …` problems."""
-    problems = []
+EXPECTED = {  # pydantic's kind of error -> what the field needs, in an editor's words
+    **dict.fromkeys(("tuple_type", "list_type", "set_type", "frozen_set_type"),
+                    "a list, such as [first, second], or one `- item` per line below it"),
+    **dict.fromkeys(("model_type", "model_attributes_type", "dict_type"),
+                    "fields on indented lines below it (`name: value`)"),
+    "string_type": "text", **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "a whole number"),
+    **dict.fromkeys(("float_type", "float_parsing"), "a number"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), "true or false"),
+    **dict.fromkeys(("datetime_type", "datetime_parsing", "date_type", "date_parsing", "datetime_from_date_parsing",
+                     "date_from_datetime_parsing"), "a date (2015-02-27) or a date and time (2015-02-27 10:00)"),
+    "string_pattern_mismatch": "text of the form this setting takes",
+}
+TYPE_STEPS = frozenset({"str", "int", "float", "bool", "date", "datetime", "list", "tuple", "dict", "set", "none"})
+
+
+def field_path(loc: tuple) -> tuple:
+    """An error's location without the names of the types pydantic tried (`start.datetime` is `start`)."""
+    return tuple(step for index, step in enumerate(loc) if index == 0 or isinstance(step, int)
+                 or not (step in TYPE_STEPS or "[" in step or step[:1].isupper()))
+
+
+def fields_at(model: Optional[type], loc: tuple) -> frozenset[str]:
+    """The field names of the nested model at a location (`feed` in site.yaml: items, content)."""
+    for step in loc:
+        if model is None or isinstance(step, int):
+            continue
+        info = getattr(model, "model_fields", {}).get(step)
+        model = next((t for t in _types(info.annotation) if isinstance(t, type) and issubclass(t, BaseModel)),
+                     None) if info is not None else None
+    return frozenset(getattr(model, "model_fields", ()))
+
+
+def _types(annotation: Any) -> list:
+    """An annotation and everything inside it (Optional[Image] gives Image)."""
+    return [annotation, *(inner for arg in get_args(annotation) for inner in _types(arg))]
+
+
+def in_words(item: dict) -> str:
+    """One pydantic error's message as an editor would read it."""
+    kind, message, found = item["type"], item["msg"].removeprefix("Value error, "), item.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return f"unknown field (found {shown(found)})"
+    if kind in EXPECTED:
+        return f"expected {EXPECTED[kind]}, found {shown(found)}"
+    if message.startswith("Input should be "):
+        return f"expected {message.removeprefix('Input should be ')}, found {shown(found)}"
+    if message.startswith("String should have "):
+        return "expected " + message.removeprefix("String should have ")
+    return message
+
+
+def problems_from_validation(err: ValidationError, path: str, line_of, model: Optional[type] = None) -> list[Problem]:
+    """Turn pydantic's errors into `path:line: field: expected …, found …` problems, with a "did you mean"
+    for an unknown field of a nested model close to one of its fields."""
+    problems: list[Problem] = []
     for item in err.errors():
-        loc = tuple(item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        if message.startswith("Input should be "):
-            message = "expected " + message.removeprefix("Input should be ")
-            message += f", found {item['input']!r}"[:160]
-        if item["type"] == "missing":
-            message = "required field is missing"
-        if item["type"] == "extra_forbidden":
-            message = f"unknown field (found {item['input']!r})"[:160]
+        loc = field_path(tuple(item["loc"]))
+        message, hint = in_words(item), ""
         field = ".".join(str(p) for p in loc)
         named = FIELD_PREFIX.match(message)
         if named and not loc:  # a model's own check naming its field (`end: …`, `repeat.until: …`): its line
             field, message = named.group(1), message[named.end():]
             loc = tuple(int(p) if p.isdigit() else p for p in field.split("."))
+        if item["type"] == "extra_forbidden" and (meant := likely_meant(str(loc[-1]), fields_at(model, loc[:-1]))):
+            hint = f"did you mean `{meant}`?"
         line = line_of(loc[:-1] if item["type"] == "missing" else loc)  # a missing field: its parent's line
-        problems.append(Problem(path, line, field, message))
+        problem = Problem(path, line, field, message, hint)
+        if problem not in problems:  # a date-or-date-time field fails both ways with one message
+            problems.append(problem)
     return problems
 
 
@@ -237,7 +332,8 @@ def read_config(path: Path) -> ConfigFile:
     try:
         config = SiteConfig.model_validate(raw)
     except ValidationError as err:
-        raise ContentErrors(problems_from_validation(err, name, lambda loc: nearest_line(lines, loc))) from None
+        raise ContentErrors(problems_from_validation(err, name, lambda loc: nearest_line(lines, loc),
+                                                     SiteConfig)) from None
     if outside := folders_outside(config, path.parent, lines):
         raise ContentErrors(outside)
     known = set(SiteConfig.model_fields)

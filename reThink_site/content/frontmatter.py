@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import yaml
 
+from reThink_site.core.timeparse import impossible_date
+
 BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR = "tag:yaml.org,2002:str"
+TIME = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")  # YAML 1.1 reads 12:00 as 720: text here
+KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w -]*?)\s*:")
 
 MAX_NODES = 20_000  # a front matter block larger than this once aliases are expanded is refused
 MAX_DEPTH = 100  # deeper nesting is refused before composing (the C composer recurses and can crash)
 COLLECTION_MARKS = "[{-:?"  # every YAML list or mapping needs one of these characters of its own
 
 
+class BadValue(yaml.constructor.ConstructorError):
+    """A value YAML recognised but that cannot be (30 February), with what to do about it."""
+
+    hint = "check the value on this line"
+
+
 class SafeLoader(BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe C loader, but a value Python cannot build (2014-13-45, a 5000-digit number) is a YAML error."""
+    """The safe C loader, but a value Python cannot build (2014-13-45, a 5000-digit number) is a YAML error,
+    and a time such as `12:00` stays text (YAML 1.1 would read it as the number 720)."""
+
+    yaml_implicit_resolvers = {first: ([(STR, TIME)] if first in "+-0123456789" else []) + list(found)
+                               for first, found in BaseLoader.yaml_implicit_resolvers.items()}
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, OverflowError) as err:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read this value ({err})", node.start_mark) from None
+            why = impossible_date(str(node.value)) if node.tag.endswith(":timestamp") else None
+            bad = BadValue(None, None, why or f"cannot read the value {str(node.value)[:40]!r}"
+                           + (" (a number too long)" if "digits" in str(err) else ""), node.start_mark)
+            bad.hint = "check the day and the month" if why else BadValue.hint
+            raise bad from None
+
+
+TYPE_NAMES = {"list": "a list", "str": "text", "int": "a number", "float": "a number", "bool": "true or false",
+              "NoneType": "nothing", "date": "a date", "datetime": "a date and time"}
+TAB_HINT = "YAML needs spaces, not tabs: replace the tab on this line with spaces"
+CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 
 
 def _set_in_sorted_order(loader: SafeLoader, node: yaml.MappingNode) -> list:
@@ -66,8 +91,17 @@ def nearest_line(lines: Mapping[tuple, int], path: tuple, default: int = 1) -> i
     return default
 
 
+def looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of plain text is NUL."""
+    sample = raw[:400]
+    return len(sample) >= 4 and (sample[1::2].count(0) * 4 > len(sample) or sample[0::2].count(0) * 4 > len(sample))
+
+
 def decode(raw: bytes) -> str:
     """Decode UTF-8 (a BOM is tolerated), naming the line of the first bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(raw):
+        raise FrontMatterError(1, "the file is saved as UTF-16 (\"Unicode\"), not UTF-8",
+                               "save it again as UTF-8 in your editor (in Notepad: Save as, Encoding: UTF-8)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -165,10 +199,13 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict]:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line if mark else 0) + first_line
-        problem = " ".join(filter(None, [err.context, err.problem]))
-        raise FrontMatterError(line, f"invalid YAML: {problem}",
-                               "check indentation, and quote values containing ': ' or '#'",
-                               field_on_line(lines, line)) from None
+        if isinstance(err, BadValue):
+            raise FrontMatterError(line, str(err.problem), err.hint, field_on_line(lines, line)) from None
+        line_text = text.split("\n")[line - first_line] if mark and line - first_line < text.count("\n") + 1 else ""
+        message, hint = yaml_in_words(err, line_text)
+        key = KEY.match(line_text)
+        raise FrontMatterError(line, message, hint, field_on_line(lines, line) or (key.group(1) if key else "")) \
+            from None
     except yaml.YAMLError as err:
         raise FrontMatterError(first_line, f"invalid YAML: {err}") from None
     except RecursionError:
@@ -176,6 +213,23 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[Any, dict]:
     finally:
         loader.dispose()
     return data, lines
+
+
+def yaml_in_words(err: yaml.MarkedYAMLError, line_text: str) -> tuple[str, str]:
+    """A YAML error as an editor would say it, with a hint for what they most likely typed."""
+    problem = " ".join(filter(None, [err.context, err.problem]))
+    if "\t" in line_text:
+        return "invalid YAML: a tab character on this line", TAB_HINT
+    if any(mark in line_text for mark in CURLY_QUOTES):
+        return ("invalid YAML: the value is in curly quotes (“…”), which YAML does not read as quotes",
+                "type straight quotes \"…\" around the whole value (a `: ` inside then is fine)")
+    if "mapping values are not allowed" in problem:
+        return ("invalid YAML: a `: ` inside a value (YAML reads it as the start of another field)",
+                'put the whole value in straight quotes, such as title: "Local reThink: Sefton"')
+    if "cannot start any token" in problem:
+        return ("invalid YAML: a value cannot start with this character (`@`, a backtick or `%`)",
+                "put the whole value in straight quotes")
+    return f"invalid YAML: {problem}", "check the indentation, and quote values containing ': ' or ' #'"
 
 
 def field_on_line(lines: dict, line: int) -> str:
@@ -192,7 +246,8 @@ def parse(raw: bytes) -> Document:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise FrontMatterError(2, f"front matter must be fields (`name: value`), found a {type(data).__name__}")
+        raise FrontMatterError(2, "front matter must be fields (`name: value`), found "
+                               f"{TYPE_NAMES.get(type(data).__name__, 'something else')}")
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
         raise FrontMatterError(2, f"field names must be text, found {bad_keys[0]!r}")

@@ -11,6 +11,8 @@ from reThink_site.content import eventtime
 from reThink_site.content.config import SiteConfig
 from reThink_site.content.loader import Loaded
 from reThink_site.content.models import Content, Person, Venue
+from reThink_site.content.people import plain_name
+from reThink_site.content.versions import Versions
 from reThink_site.core.localdates import N_
 from reThink_site.core.urls import content_url, slugify
 from reThink_site.markdown.base import RenderedBody
@@ -111,6 +113,7 @@ class Site:
     person_url: Mapping[str, str] = field(default_factory=dict)
     venues: tuple[VenueEntry, ...] = ()
     occurrences: tuple[Entry, ...] = ()  # every date of every event, in order: a repeating one once per date
+    versions: Optional[Versions] = None  # a bilingual site's pages by language; None with one language
 
     @property
     def tz(self):
@@ -179,8 +182,9 @@ def _people(entries: list[Entry]) -> tuple[PersonEntry, ...]:
             seen.add(slug)
             people.setdefault(slug, person)
             (events if entry.kind == "events" else posts).setdefault(slug, []).append(entry)
+    in_reading_order = sorted(people, key=lambda slug: (plain_name(people[slug].name), slug))  # not by id
     return tuple(PersonEntry(slug, people[slug], f"/people/{slug}/", tuple(events.get(slug, ())),
-                             tuple(posts.get(slug, ()))) for slug in sorted(people))
+                             tuple(posts.get(slug, ()))) for slug in in_reading_order)
 
 
 def _venues(venues: Mapping[str, Venue], upcoming: list[Entry], past: list[Entry]) -> tuple[VenueEntry, ...]:
@@ -281,11 +285,14 @@ def link_targets(loaded: Loaded, content_dir: str) -> dict[str, str]:
     return targets
 
 
-def by_publication(loaded: Loaded, now: datetime, drafts: bool,
-                   future: bool) -> tuple[list[tuple[str, Content, str]], list[Entry]]:
-    """The items to publish (kind, item, URL), and entries for the rest (drafts, posts not due yet)."""
+def by_publication(loaded: Loaded, now: datetime, drafts: bool, future: bool,
+                   language: Optional[str] = None) -> tuple[list[tuple[str, Content, str]], list[Entry]]:
+    """The items to publish (kind, item, URL), and entries for the rest (drafts, posts not due yet).
+
+    `language`: those of one of the other languages (the translations), at URLs relative to its base.
+    """
     chosen, held_back = [], []
-    for kind, items in loaded.items.items():
+    for kind, items in (loaded.items if language is None else loaded.translations.get(language, {})).items():
         for item in items:
             url = content_url(kind, item.slug)
             if is_published(item, now, drafts, future):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence
 
 from pydantic import ValidationError
 
+from reThink_site.content import translations
 from reThink_site.content.config import SiteConfig, problems_from_validation
+from reThink_site.content.examples import leftover_examples
+from reThink_site.content.fieldnames import read_name
 from reThink_site.content.files import FoundFile, read_bytes, walk, walk_found
 from reThink_site.content.frontmatter import Document, FrontMatterError, decode, load_yaml, parse
 from reThink_site.content.models import KINDS, MAX_NAME_SLUG, SAFE_SLUG, Content, Person, Venue
-from reThink_site.core.errors import Problem, relative_name
-from reThink_site.core.typos import likely_meant
+from reThink_site.content.people import unknown_ids
+from reThink_site.core.errors import Problem, relative_name, shown
 from reThink_site.core.urls import slug_from_filename, slugify
 
 INTERNAL_FIELDS = frozenset({"source_path", "body", "body_line"})
@@ -30,6 +33,7 @@ class Loaded:
     lines: dict[str, dict] = field(default_factory=dict)  # source -> field path -> line
     invalid: tuple["FailedFile", ...] = ()  # files that did not validate
     venues: dict[str, Venue] = field(default_factory=dict)
+    translations: Mapping[str, Mapping[str, tuple[Content, ...]]] = field(default_factory=dict)  # lang -> kind
 
 
 @dataclass(frozen=True)
@@ -81,11 +85,11 @@ def _load_entries(path: Path, project: Path, problems: list[Problem], model: typ
             found[str(key)] = model.model_validate({**data, "id": str(key)})
         except TypeError:
             problems.append(Problem(name, lines.get((key,), 1), str(key),
-                                    f"expected a {what[:-1] if what.endswith('s') else what} mapping with a name, "
-                                    f"found {value!r}"[:160]))
+                                    f"expected the {what[:-1] if what.endswith('s') else what} as fields on "
+                                    f"indented lines below the id (name: …), found {shown(value)}"))
         except ValidationError as err:
             problems.extend(problems_from_validation(
-                err, name, lambda loc, k=key: lines.get((k,) + loc, lines.get((k,), 1))))
+                err, name, lambda loc, k=key: lines.get((k,) + loc, lines.get((k,), 1)), model))
     return found
 
 
@@ -130,25 +134,64 @@ def without_empty(value: Any) -> Any:
     return value
 
 
-def typo_warnings(doc: Document, model: type[Content], name: str) -> list[Problem]:
-    """Warn about unknown fields that look like misspelt known ones."""
+def kind_of(model: type[Content]) -> str:
+    """The folder name of a model's kind (`insights`)."""
+    return next(kind for kind, found in KINDS.items() if found is model)
+
+
+def field_name_problems(doc: Document, model: type[Content], name: str,
+                        extra: frozenset = frozenset()) -> list[Problem]:
+    """Every field the build would ignore: another word for a known field or a near-miss of one is an error
+    (a warning when the file gives that field too); any other unknown field is a warning, unless site.yaml
+    declares it under `extra_fields` for the templates."""
     known = set(model.model_fields) - INTERNAL_FIELDS
-    warnings = []
+    problems = []
     for key in doc.meta:
-        if key in known:
+        if key in known or key in extra:
             continue
-        guess = likely_meant(key, known)
-        if guess:
-            warnings.append(Problem(name, doc.line_of((key,)), key, f"unknown field `{key}`",
-                                    f"did you mean `{guess}`?", "warning"))
-    return warnings
+        found = read_name(key, known)
+        line = doc.line_of((key,))
+        elsewhere = [other for other, kind_model in KINDS.items() if key in kind_model.model_fields]
+        if found.meant is None and elsewhere:
+            problems.append(Problem(name, line, key, f"`{key}` is a field of {' and '.join(elsewhere)}, not of "
+                                    f"{kind_of(model)}", f"is the file in the right folder? {elsewhere[0]} go in "
+                                    f"content/{elsewhere[0]}/", "warning"))
+        elif found.meant is None:
+            problems.append(Problem(name, line, key, f"unknown field `{key}`"  # (tests/incremental edit this very text)
+                                    ": the build does not use it",
+                                    f"the closest known field is `{found.closest}`; a field of the site's own "
+                                    "templates is listed under extra_fields: in site.yaml", "warning"))
+        elif found.meant in doc.meta:
+            problems.append(Problem(name, line, key, f"unknown field `{key}`: the build reads only "
+                                    f"`{found.meant}` (line {doc.line_of((found.meant,))})",
+                                    f"did you mean `{found.meant}`?", "warning"))
+        else:
+            lost = (f"the required field `{found.meant}` is missing" if model.model_fields[found.meant].is_required()
+                    else f"its value would be lost (the build reads `{found.meant}`)")
+            problems.append(Problem(name, line, key, f"unknown field `{key}`: {lost}",
+                                    f"did you mean `{found.meant}`?"))
+    return problems
 
 
 def validate(doc: Document, kind: str, default_slug: str, name: str,
              context: dict) -> tuple[Content | None, list[Problem]]:
     """Validate one document against its kind's model."""
     model = KINDS[kind]
-    problems = typo_warnings(doc, model, name)
+    problems = field_name_problems(doc, model, name, frozenset(context.get("extra_fields", ())))
+    people = context.get("people", {})
+    examples = leftover_examples(doc.meta, doc.body, people) if doc.meta.get("draft") is not True else []
+    first_text = doc.body_line + len(doc.body) - len(doc.body.lstrip("\n"))
+    problems += [Problem(name, first_text if path == ("body",) else doc.line_of(path), ".".join(map(str, path)),
+                         f"still the example from `rethink new`: {text!r}", "write your own, or delete the line")
+                 for path, text in examples]  # a draft is still being written: its examples are not published
+    problems += [Problem(name, doc.line_of((key,)), key, f"the value is wrapped in curly quotes ({value[0]}…"
+                         f"{value[-1]}), which YAML keeps: they would be published", "delete them, or type straight "
+                         "quotes \"…\" if the value holds a `: `", "warning")
+                 for key, value in doc.meta.items() if isinstance(value, str) and len(value) > 1
+                 and value[0] in "\u201c\u2018\u201e" and value[-1] in "\u201d\u2019\u201c"]
+    problems += [Problem(name, doc.line_of(path), ".".join(map(str, path)), message, hint, severity)
+                 for path, message, hint, severity in unknown_ids(doc.meta, people)
+                 if path not in {found for found, _ in examples}]
     data: dict[str, Any] = {k: without_empty(v) for k, v in doc.meta.items()
                             if k not in INTERNAL_FIELDS and not (k in model.model_fields and is_empty(v))}
     data.setdefault("slug", default_slug)
@@ -156,12 +199,15 @@ def validate(doc: Document, kind: str, default_slug: str, name: str,
     try:
         return model.model_validate(data, context=context), problems
     except ValidationError as err:
-        found = problems_from_validation(err, name, doc.line_of)
+        found = problems_from_validation(err, name, doc.line_of, model)
         for p in found:
             if p.message == "required field is missing":
-                misspelt = next((t for t in problems if t.hint == f"did you mean `{p.field}`?"), None)
-                if misspelt:
-                    p = Problem(p.path, misspelt.line, p.field, p.message, misspelt.hint)
+                if any(t.hint == f"did you mean `{p.field}`?" for t in problems):
+                    continue  # the misspelt field's own error says where the value went
+                if p.field == "date" and "start" in doc.meta:  # an event saved in the wrong folder
+                    p = Problem(p.path, doc.line_of(("start",)), p.field, "required field is missing: this file "
+                                f"has `start:` as events do, but it is in content/{kind}/",
+                                "if it is an event, move it to content/events/")
                 elif p.field in doc.meta:  # written but blank, as a form writes a field left empty
                     p = Problem(p.path, doc.line_of((p.field,)), p.field, "required field is empty")
             problems.append(p)
@@ -246,11 +292,17 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     people = load_people(content / "people.yaml", project, problems)
     venues = load_venues(content / "venues.yaml", project, problems)
     context = {"tz": config.tz, "people": {k: p.model_dump() for k, p in people.items()},
-               "venues": {k: v.as_location() for k, v in venues.items()}}
+               "venues": {k: v.as_location() for k, v in venues.items()},
+               "extra_fields": sorted(config.extra_fields)}
     listed: list[tuple[str, list[Problem], list[FoundFile]]] = []
+    translation_files: list[translations.TranslationFile] = []
     for kind in KINDS:
         walk_problems: list[Problem] = []
-        listed.append((kind, walk_problems, walk_found(content / kind, project, walk_problems)))
+        files = walk_found(content / kind, project, walk_problems)
+        if len(config.languages) > 1:  # `name.cy.md` is name.md in Welsh, not an item of its own
+            files, translated = translations.split(kind, files, config.languages)
+            translation_files += translated
+        listed.append((kind, walk_problems, files))
     sources = [SourceFile(kind, found) for kind, _, files in listed for found in files if found.is_markdown]
     lines: dict[str, dict] = {}
     items: dict[str, tuple[Content, ...]] = {}
@@ -277,5 +329,12 @@ def load_content(project: Path, config: SiteConfig, parse_files: ParseFiles = pa
     assets_dir = content / "assets"
     assets = tuple("/assets/" + p.relative_to(assets_dir).as_posix()
                    for p in walk(assets_dir, project, problems))
+    found_translations: Mapping[str, Mapping[str, tuple[Content, ...]]] = {}
+    if len(config.languages) > 1:
+        originals = {item.source_path: item for kind_items in items.values() for item in kind_items}
+        paired = translations.read_translations(translation_files, originals, {f.source_path for f in invalid}, config)
+        problems += [*translations.default_lang_problems(originals.values(), lines, config), *paired.problems]
+        lines.update(paired.lines)
+        found_translations = paired.items
     return Loaded(items=items, people=people, assets=assets, problems=tuple(problems), lines=lines,
-                  invalid=tuple(invalid), venues=venues)
+                  invalid=tuple(invalid), venues=venues, translations=found_translations)

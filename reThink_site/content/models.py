@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from reThink_site.content.booking import Booking
 from reThink_site.content.fieldrules import Frozen, check_url, find_control_character
+from reThink_site.content.people import listed_as
 from reThink_site.content.repeat import Repeat, check_repeat, parse_moves
 from reThink_site.content.venues import Access, resolve_location
 from reThink_site.content.venues import Venue as Venue  # re-exported: the loader and index import it from here
@@ -122,7 +123,7 @@ class Location(Frozen):
 class Link(Frozen):
     """A titled link to a download or page (slides, forms, recordings)."""
 
-    title: str = Field(min_length=1, description="What the link is, such as Slides (PDF)")
+    title: str = Field(min_length=1, description="What the link is, such as Slides (the page adds (PDF) itself)")
     url: str = Field(title="Web address", description="A web address, or a file under /assets/")
 
     _check = field_validator("url")(lambda cls, v: check_site_path_or_url(v))
@@ -229,9 +230,12 @@ def _person(value: Any, info: ValidationInfo) -> Any:
     """Resolve a person given as a `people.yaml` id, a plain name or a mapping."""
     people = info.context.get("people", {})
     if isinstance(value, str):
-        return people.get(value.strip()) or {"name": value}
+        listed = people.get(value.strip()) or people.get(listed_as(value, people) or "")
+        return listed or {"name": value}  # "Professor Gwen Ellis", listed as Gwen Ellis, is that person
     if isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"].strip() in people:
         return {**people[value["id"].strip()], **value}  # {id: asha-patel} (as the CMS writes it), with changes
+    if isinstance(value, dict) and (key := listed_as(value, people)):
+        return {**people[key], **value, "id": key}  # written out in full, with the url of someone listed
     return value
 
 

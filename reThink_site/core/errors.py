@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +16,7 @@ class Problem:
     field: str
     message: str
     hint: str = ""
-    severity: str = "error"  # "error", "warning", or "note" (a reminder that never fails the build)
+    severity: str = "error"  # "error", "warning", or "note" (for information: never fails a build)
 
     def format(self) -> str:
         """Render the problem the way compilers do, so editors and IDEs can jump to it."""
@@ -64,3 +64,18 @@ def relative_name(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def shown(value: Any) -> str:
+    """A value as the editor wrote it, for `found …`: text quoted, a list or fields named as such, never Python."""
+    if isinstance(value, dict):
+        return "fields (" + ", ".join(f"{key}: …" for key in list(value)[:4]) + ")" if value else "empty fields {}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}" if value else "an empty list []"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)[:160]
+    return str(value)[:160]

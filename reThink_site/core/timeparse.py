@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reThink_site.core.errors import shown
 
 _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
@@ -58,6 +61,35 @@ def _offset(text: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm)?$", re.IGNORECASE)
+
+
+def impossible_date(text: str) -> str | None:
+    """Why a date written as YYYY-MM-DD does not exist, in words (`30 February 2015 does not exist`), else None."""
+    match = _YMD.match(text.strip())
+    if not match:
+        return None
+    year, month, day = map(int, match.groups())
+    if not 1 <= month <= 12:
+        return f"{text.strip()} is not a date: there is no month {month} (write the year, then the month, then the day)"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{day} {MONTHS[month - 1]} {year} does not exist: {MONTHS[month - 1]} {year} has {days} days"
+    return None
+
+
+def not_a_date(value: object, expected: str) -> str:
+    """The message for a value that is no date: names a time without its day, or the impossible day."""
+    text = str(value).strip()
+    if isinstance(value, str) and _TIME_ONLY.match(text):
+        return f"{expected}, found the time {text} without a date: write the day too, such as 2015-02-27 {text}"
+    why = impossible_date(text) if isinstance(value, str) else None
+    return why or f"{expected}, found {shown(value)}"
+
+
 def parse_date(value: object) -> date:
     """Accept a YAML date or a `YYYY-MM-DD` string."""
     if isinstance(value, datetime):
@@ -71,7 +103,7 @@ def parse_date(value: object) -> date:
             pass
         else:
             return in_window(parsed)
-    raise ValueError(f"expected a date such as 2015-02-27, found {value!r}")
+    raise ValueError(not_a_date(value, "expected a date such as 2015-02-27"))
 
 
 def parse_date_or_datetime(value: object, tz: tzinfo) -> date | datetime:
@@ -92,11 +124,11 @@ def parse_date_or_datetime(value: object, tz: tzinfo) -> date | datetime:
             y, mo, d, h, mi, s, off = match.groups()
             try:
                 naive = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0))
-            except ValueError as err:
-                raise ValueError(f"expected a real date and time, found {value!r} ({err})") from None
+            except ValueError:
+                raise ValueError(not_a_date(text, "expected a real date and time")) from None
             in_window(naive)
             return naive.replace(tzinfo=_offset(off)) if off else localize(naive, tz)
-    raise ValueError(f"expected a date (2015-02-27) or date-time (2015-02-27 10:00), found {value!r}")
+    raise ValueError(not_a_date(value, "expected a date (2015-02-27) or date-time (2015-02-27 10:00)"))
 
 
 def parse_datetime(value: object, tz: tzinfo) -> datetime:

@@ -11,6 +11,8 @@ RESERVED_PAGE_SLUGS = frozenset({"events", "summaries", "insights", "newsletter"
                                  "series", "search", "subscribe", "assets", "static", "venues"})
 SECTION = MappingProxyType({"events": "events", "summaries": "summaries", "insights": "insights",
            "newsletters": "newsletter", "pages": ""})
+# Files every language's pages share, kept once at the site's root (never under /cy/).
+SHARED_PATHS = ("/static/", "/assets/", "/pagefind/", "/admin/")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
@@ -61,3 +63,8 @@ def alias_url(alias: str) -> str:
     """An alias as the URL its redirect page serves: `/old` becomes `/old/`, `/old.html` stays."""
     return alias if alias.endswith("/") or "." in alias.rsplit("/", 1)[-1] else alias + "/"
 
+
+
+def language_prefix(language: str) -> str:
+    """The folder of a language's pages other than the default's: `cy` for cy, `fr-ca` for fr-CA."""
+    return language.lower()

@@ -82,6 +82,8 @@ class LinkRecorder:
                 self.missing.append(href)
                 return href
             path = url
+        if self.context.base_path != "/" and path.startswith(self.context.base_path):
+            path = path[len(self.context.base_path) - 1:]  # copied from the address bar: a site path all the same
         if path.startswith("/"):
             self.links.append(path + fragment)
             return self.context.base_path.rstrip("/") + path + fragment

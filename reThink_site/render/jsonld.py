@@ -142,7 +142,7 @@ def event_data(entry: Entry, site: Site) -> dict:
     if place(event):
         data["location"] = place(event)
     if event.image is not None:
-        data["image"] = [absolute(site.config.base_url, event.image.src)]
+        data["image"] = [absolute(site.config.base_for(event.image.src), event.image.src)]
     if event.speakers:
         data["performer"] = [person(p, site) for p in event.speakers]
     name, _ = eventpage.organizer(event, site)

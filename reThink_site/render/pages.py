@@ -113,6 +113,11 @@ def all_jobs(site: Site) -> list[Job]:
     return [*content_jobs(site), *index_jobs(site), *calendars.calendar_jobs(site), *redirect_jobs(site)]
 
 
+def page_urls(site: Site) -> frozenset[str]:
+    """The site path of every page (relative to the language's base): which versions of a page exist."""
+    return frozenset(url for _, url, _, _ in all_jobs(site))
+
+
 def all_pages(env: jinja2.Environment, site: Site) -> list[OutputFile]:
     """Every HTML page, in a stable order."""
     return [page(env, job) for job in all_jobs(site)]

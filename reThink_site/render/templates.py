@@ -116,6 +116,8 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
     config = site.config
     language = config.language
     folders = theme_dirs(project, config.templates_dir)
+    base, shared = config.base_url, urls.SHARED_PATHS
+    root = None if config.root_url == base else config.root_url  # another language's pages share /static/
     env = environment(
         loader=jinja2.FileSystemLoader([str(p) for p in folders]),
         extensions=["jinja2.ext.i18n"],
@@ -127,8 +129,8 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
     translated = catalogs.translations(catalogs.catalog_folders(project, folders), language)
     words, clock = translated.gettext, config.events.clock
     env.filters.update(
-        url=lambda path: urls.prefixed(config.base_url, path),
-        abs_url=lambda path: urls.absolute(config.base_url, path),
+        url=lambda path: urls.prefixed(base if root is None or not path.startswith(shared) else root, path),
+        abs_url=lambda path: urls.absolute(base if root is None or not path.startswith(shared) else root, path),
         date=lambda value, style="long": localdates.format_date(value, style, language),
         clock=lambda moment: eventtime.clock_text(moment, clock, words),
         when=lambda event: eventtime.describe(event, config.tz, clock, language, words),
@@ -149,7 +151,8 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
     env.filters["access_lines"] = lambda access: access.lines(translated.gettext)
     env.filters["where"] = lambda event: translated.gettext("Online") if event.status == "moved online" \
         else event.location.line(translated.gettext)
-    env.globals.update(site=site, config=config, now=site.now, today=site.now.astimezone(config.tz).date(),
+    env.globals.update(site=site, config=config, page_lang=language, now=site.now,
+                       today=site.now.astimezone(config.tz).date(),
                        remembered=remembered, weekday_names=lambda: localdates.weekday_names(language),
                        pagefind_translations=lambda: pagefind_translations(translated.gettext))
     env.tests["within"] = lambda url, prefix: url.startswith(prefix)  # a plain call, cheaper than a method call

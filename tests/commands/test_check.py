@@ -57,7 +57,7 @@ BROKEN_SITE = {
 }
 
 WARNINGS_ONLY_SITE = {
-    "content/pages/about.md": "---\ntitle: About\nmenu: 1\nsumary: A typo.\n---\n![](/assets/pic.png)\n",
+    "content/pages/about.md": "---\ntitle: About\nmenu: 1\nsponsor: A field of its own.\n---\n![](/assets/pic.png)\n",
     "content/assets/pic.png": b"\x89PNG\r\n\x1a\n",
 }
 
@@ -133,7 +133,7 @@ def test_warnings_pass_unless_strict(runner, make_site):
     site = make_site(WARNINGS_ONLY_SITE)
     relaxed = run_check(runner, site)
     assert relaxed.exit_code == 0, relaxed.output
-    assert "warning: sumary: unknown field" in relaxed.output
+    assert "warning: sponsor: unknown field" in relaxed.output
     assert "image without alt text" in relaxed.output
     strict = run_check(runner, site, "--strict")
     assert strict.exit_code == 1

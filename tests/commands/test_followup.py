@@ -42,8 +42,7 @@ def test_check_notes_past_events_without_follow_up_and_never_fails(runner, make_
     assert len(notes) == 1
     assert notes[0].startswith(f"{FORGOTTEN}:2: note: follow-up: a past event with neither a discussion summary "
                                "nor resources (hint: start one with: rethink new summary --event 2015-02-27-forgotten")
-    assert result.output.splitlines()[-1] == ("No problems found: the site is ready to publish "
-                                              "(1 follow-up note(s) above).")
+    assert result.output.splitlines()[-1] == "No problems found: the site is ready to publish. (1 note(s) above.)"
     rows = json.loads(check(runner, site, "--strict", "--format", "json").output)
     assert [(r["path"], r["severity"]) for r in rows] == [(FORGOTTEN, "note")]
     github = check(runner, site, "--strict", "--format", "github").output.strip()

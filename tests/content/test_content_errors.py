@@ -52,8 +52,10 @@ def test_wrong_type_names_line_expected_and_found(make_site, build_site_at):
 
 def test_typo_of_required_field_gets_a_hint(make_site, build_site_at):
     text = "---\ntitle: Sefton\nstrat: 2015-02-27\n---\n"
-    problem = only(errors_for(make_site, build_site_at, {"content/events/2015-02-27-s.md": text}), field="start")
+    problems = errors_for(make_site, build_site_at, {"content/events/2015-02-27-s.md": text})
+    problem = only(problems, field="strat")  # one error, on the misspelt line: never "start: … did you mean start"
     assert problem.hint == "did you mean `start`?" and problem.line == 3
+    assert "`start` is missing" in problem.message and len(problems) == 1
 
 
 def test_bad_yaml_reports_its_line(make_site, build_site_at):
@@ -167,11 +169,18 @@ def test_failed_build_leaves_previous_output_exactly(make_site, build_site_at):
     assert after == before
 
 
-def test_likely_typo_is_a_warning_not_an_error(make_site, build_site_at):
-    root = make_site({"content/insights/2014-01-01-a.md": "---\ntitle: a\ndate: 2014-01-01\ntgas: [x]\n---\n"})
-    report = build_site_at(root)
-    warning = only(list(report.warnings), field="tgas")
-    assert warning.hint == "did you mean `tags`?" and warning.line == 4
+def test_likely_typo_is_an_error_naming_the_field(make_site, build_site_at):
+    problems = errors_for(make_site, build_site_at,
+                          {"content/insights/2014-01-01-a.md": "---\ntitle: a\ndate: 2014-01-01\ntgas: [x]\n---\n"})
+    problem = only(problems, field="tgas")  # the tags would be lost without a word (issue 15)
+    assert problem.hint == "did you mean `tags`?" and problem.line == 4
+
+
+def test_likely_typo_beside_the_right_field_is_a_warning(make_site, build_site_at):
+    root = make_site({"content/insights/2014-01-01-a.md": "---\ntitle: a\ndate: 2014-01-01\ntags: [y]\n"
+                                                         "tgas: [x]\n---\n"})
+    warning = only(list(build_site_at(root).warnings), field="tgas")
+    assert warning.hint == "did you mean `tags`?" and warning.line == 5 and "line 4" in warning.message
 
 
 def test_alias_may_not_replace_a_generated_page(make_site, build_site_at):

@@ -16,7 +16,7 @@ from tests.helpers import REPO
 TYPO_POST = """---
 title: A post with a misspelt field
 date: 2015-01-05
-sumary: One line.
+sponsor: One line.
 ---
 Body text.
 """
@@ -65,7 +65,7 @@ EDITS = [
     ("reThink_site/markdown/commonmark.py", 'return Rendered(typeset.rstrip("\\n"),',
      'return Rendered(typeset.rstrip("\\n") + "<!-- edited -->",', "about/index.html", "<!-- edited -->"),  # bodies
     ("reThink_site/content/loader.py", 'f"unknown field `{key}`"', 'f"unknown setting `{key}`"',
-     "stderr", "unknown setting `sumary`"),  # the content cache's stored problems
+     "stderr", "unknown setting `sponsor`"),  # the content cache's stored problems
     ("templates/base.html", "<head>", "<head><!-- theme edited -->", "index.html", "<!-- theme edited -->"),
 ]
 

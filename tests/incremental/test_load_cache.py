@@ -78,7 +78,7 @@ MIXED_FILES = {
         ---
         title: Warned
         date: 2014-04-03T10:00
-        sumary: misspelt summary
+        sponsor: a field the build does not use
         author: sam
         ---
         Body.

@@ -1,14 +1,17 @@
-"""One command benchmark: reThink_site vs Pelican vs Hugo on the same generated corpus.
+"""One command benchmark: reThink_site as users run it (search on) vs Hugo (+ Pagefind) on one corpus.
 
-    python bench/run.py [--sizes 1000,5000,10000] [--repeat 3] [--compare OTHER_CHECKOUT]
+    python bench/run.py [--sizes 1000,5000,10000] [--repeat 3] [--with pelican,pymd] [--compare CHECKOUT]
 
-Installs Pelican into bench/work/pelican-venv (pip) and Hugo (apt-get) when missing, generates the
-corpus for each size, converts it, then times for every tool: a full cold build, a no-change rebuild,
-a rebuild after editing one insight's body and one after editing its title; medians of --repeat runs.
-The tools take turns within each round (ours, Pelican, Hugo, then ours again), so a slow spell of the
-disk falls on all of them. reThink_site is timed twice: with its default Markdown engine (CommonMark,
-pulldown-cmark) and, as "reThink_site (Python-Markdown)", with `markdown.engine: python-markdown`.
-Peak memory is the largest sum of RSS over the build's whole process tree, sampled every 20 ms.
+Installs Hugo (apt-get) when missing (and Pelican into bench/work/pelican-venv with `--with pelican`),
+generates the corpus for each size, converts it, then times for every tool: a full cold build, a
+no-change rebuild, a rebuild after editing one insight's body and one after editing its title; medians
+of --repeat runs. The tools take turns within each round, so a slow spell of the disk falls on all.
+The headline row is `rethink build` as users run it, search index included; then `--no-search`; Hugo;
+and Hugo followed by Pagefind over Hugo's output (the like-for-like peer of a site with search).
+`--with pymd` adds "reThink_site (Python-Markdown)" (`markdown.engine: python-markdown`), `--with
+pelican` adds Pelican. Peak memory is sampled every 20 ms: the largest single process of the build,
+and the largest sum of RSS over its whole process tree. reThink_site's rows run with `--timings`, and
+the medians of its step rows (Pagefind's share: `records` and `search`) are printed after the table.
 `--compare DIR` times another checkout of this repository too (a git worktree of an older commit, say)
 on its own copy of the corpus, taking its turn in every round: a before/after table from one run.
 """
@@ -38,22 +41,36 @@ from convert import convert  # noqa: E402
 from corpus import generate  # noqa: E402
 
 NOW = "2020-06-01T12:00"
+OURS = "reThink_site"  # the default build: search on
+NO_SEARCH = "reThink_site --no-search"
+HUGO = "Hugo"
+HUGO_PAGEFIND = "Hugo, then Pagefind over its output"
 PYMD = "reThink_site (Python-Markdown)"
 OTHER = "reThink_site, other checkout"
 PELICAN_VENV = WORK / "pelican-venv"
 
 
-def ensure_tools() -> None:
-    """Install Pelican (own venv, pip) and Hugo (Debian package) when they are not there yet."""
-    if not (PELICAN_VENV / "bin" / "pelican").exists():
+def pagefind_binary() -> str:
+    """The Pagefind our builds use (the pagefind[bin] wheel), for the Hugo + Pagefind row."""
+    from reThink_site.publish.search import pagefind_binary as find
+
+    found = find()
+    if found is None:
+        raise SystemExit("the pagefind[bin] package is missing: pip install -e . first")
+    return str(found)
+
+
+def ensure_tools(pelican: bool) -> None:
+    """Install Hugo (Debian package), and Pelican (own venv, pip) if asked for, when they are not there yet."""
+    if pelican and not (PELICAN_VENV / "bin" / "pelican").exists():
         subprocess.run([sys.executable, "-m", "venv", str(PELICAN_VENV)], check=True)
         subprocess.run([str(PELICAN_VENV / "bin" / "pip"), "install", "-q", "pelican", "markdown"], check=True)
     if not shutil.which("hugo"):
         subprocess.run(["apt-get", "install", "-y", "-q", "hugo"], check=True)
 
 
-def tree_rss(root: int) -> int:
-    """Sum of RSS (bytes) over a process and all its descendants, read from /proc."""
+def tree_rss(root: int) -> tuple[int, int]:
+    """Sum of RSS (bytes) over a process and all its descendants, and the largest one's, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -68,33 +85,54 @@ def tree_rss(root: int) -> int:
         pid = int(name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * page
-    total, stack = 0, [root]
+    total, largest, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        largest = max(largest, rss.get(pid, 0))
         stack.extend(children.get(pid, []))
-    return total
+    return total, largest
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
-    """Run a command; return wall seconds and peak RSS of its process tree (bytes)."""
+class Timed:
+    """One timed run: wall seconds, peak RSS of the tree and of its largest process (bytes), its output."""
+
+    def __init__(self, seconds: float, tree: int, largest: int, output: str):
+        self.seconds, self.tree, self.largest, self.output = seconds, tree, largest, output
+
+    def steps(self) -> dict[str, float]:
+        """The `--timings` step table in the output, as {step: seconds} (empty for other tools)."""
+        found = {}
+        for line in self.output.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "s":
+                try:
+                    found[parts[0]] = float(parts[1])
+                except ValueError:
+                    continue
+        return found
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> Timed:
+    """Run a command; its wall seconds, peak RSS of its process tree and of its largest process."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0, 0]
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss(process.pid))
+            total, largest = tree_rss(process.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    _, err = process.communicate()
+    out, err = process.communicate()
     seconds = time.perf_counter() - started
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{err.decode()[-2000:]}")
-    return seconds, peak[0]
+    return Timed(seconds, peak[0], peak[1], out.decode(errors="replace"))
 
 
 class Tool:
@@ -112,26 +150,30 @@ class Tool:
                 TRASH.mkdir(exist_ok=True)
                 (self.folder / name).rename(TRASH / f"{self.folder.name}-{name}-{time.monotonic_ns()}")
 
-    def build(self) -> tuple[float, int]:
+    def build(self) -> Timed:
         os.sync()  # the disk work of earlier steps (deleted trees, the last build's writes) is not charged here
         return timed(self.command, self.folder, self.env)
 
 
-def tools_for(size_dir: Path, compare: Path | None = None) -> list[Tool]:
+def tools_for(size_dir: Path, compare: Path | None = None, extra: tuple[str, ...] = ()) -> list[Tool]:
     """The tools, each on its own copy of the corpus; `compare` adds another checkout of reThink_site."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--no-search", "--quiet"]
-    ours = Tool("reThink_site", size_dir / "rethink", command, ["output", ".rethink-cache"], env)
-    ours_pymd = Tool(PYMD, size_dir / "rethink-pymd", command, ["output", ".rethink-cache"], env)
-    pelican = Tool("Pelican", size_dir / "pelican",
-                   [str(PELICAN_VENV / "bin" / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-                   ["output", "cache"])
-    hugo = Tool("Hugo", size_dir / "hugo", ["hugo", "--quiet"], ["public", "resources"])
-    tools = [ours, pelican, hugo, ours_pymd]
+    command = [sys.executable, "-m", "reThink_site", "build", "--now", NOW, "--quiet", "--timings"]
+    clean = ["output", ".rethink-cache"]
+    tools = [Tool(OURS, size_dir / "rethink", command, clean, env),
+             Tool(NO_SEARCH, size_dir / "rethink-nosearch", [*command, "--no-search"], clean, env),
+             Tool(HUGO, size_dir / "hugo", ["hugo", "--quiet"], ["public", "resources"]),
+             Tool(HUGO_PAGEFIND, size_dir / "hugo-pagefind",
+                  ["sh", "-c", 'hugo --quiet && "$0" --site public --silent', pagefind_binary()],
+                  ["public", "resources"])]
+    if "pelican" in extra:
+        pelican = [str(PELICAN_VENV / "bin" / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+        tools.append(Tool("Pelican", size_dir / "pelican", pelican, ["output", "cache"]))
+    if "pymd" in extra:
+        tools.append(Tool(PYMD, size_dir / "rethink-pymd", command, clean, env))
     if compare is not None:  # the same corpus and command, importing the other checkout's package
         other_env = {**os.environ, "PYTHONPATH": str(compare)}
-        tools.append(Tool(f"{OTHER} ({compare.name})", size_dir / "rethink-other", command,
-                          ["output", ".rethink-cache"], other_env))
+        tools.append(Tool(f"{OTHER} ({compare.name})", size_dir / "rethink-other", command, clean, other_env))
     return tools
 
 
@@ -160,7 +202,7 @@ def python_markdown_copy(ours_dir: Path, target: Path) -> None:
     (target / "site.yaml").write_text(config + "markdown:\n  engine: python-markdown\n", encoding="utf-8")
 
 
-def measure(size: int, repeat: int, compare: Path | None = None) -> dict:
+def measure(size: int, repeat: int, compare: Path | None = None, extra: tuple[str, ...] = ()) -> dict:
     """All timings for one corpus size; within each round every tool takes its turn."""
     size_dir = WORK / f"n{size}"
     if size_dir.exists():  # last run's sites, outputs included: out of the way, deleted at the end
@@ -169,82 +211,119 @@ def measure(size: int, repeat: int, compare: Path | None = None) -> dict:
     ours_dir = size_dir / "rethink"
     generate(ours_dir, size, seed=1)
     convert(ours_dir, size_dir / "pelican", size_dir / "hugo")
-    python_markdown_copy(ours_dir, size_dir / "rethink-pymd")
+    shutil.copytree(size_dir / "hugo", size_dir / "hugo-pagefind")
+    shutil.copytree(ours_dir, size_dir / "rethink-nosearch")
+    if "pymd" in extra:
+        python_markdown_copy(ours_dir, size_dir / "rethink-pymd")
     if compare is not None:
         shutil.copytree(ours_dir, size_dir / "rethink-other")
     target = sorted((ours_dir / "content" / "insights").glob("*.md"))[size // 3 % 50].relative_to(ours_dir)
-    tools = tools_for(size_dir, compare)
-    runs = {tool.name: {"full": [], "nochange": [], "body": [], "title": [], "peak": []} for tool in tools}
+    tools = tools_for(size_dir, compare, extra)
+    kinds = ("full", "nochange", "body", "title")
+    runs = {tool.name: {k: [] for k in (*kinds, "tree", "largest")} for tool in tools}
+    steps = {tool.name: {k: [] for k in kinds} for tool in tools}
     for round_no in range(repeat):
         for tool in tools:
             edited = [tool.folder / target]
             tool.cold()
-            seconds, peak = tool.build()
-            runs[tool.name]["full"].append(seconds)
-            runs[tool.name]["peak"].append(peak)
-            runs[tool.name]["nochange"].append(tool.build()[0])
-            edit(edited, round_no, "body")
-            runs[tool.name]["body"].append(tool.build()[0])
-            edit(edited, round_no, "title")
-            runs[tool.name]["title"].append(tool.build()[0])
+            for kind in kinds:
+                if kind in ("body", "title"):
+                    edit(edited, round_no, kind)
+                done = tool.build()
+                runs[tool.name][kind].append(done.seconds)
+                steps[tool.name][kind].append(done.steps())
+                if kind == "full":
+                    runs[tool.name]["tree"].append(done.tree)
+                    runs[tool.name]["largest"].append(done.largest)
             print(f"  N={size} round {round_no + 1} {tool.name}: " + ", ".join(
-                f"{k} {v[-1]:.2f}" for k, v in runs[tool.name].items() if k != "peak"), flush=True)
+                f"{k} {runs[tool.name][k][-1]:.2f}" for k in kinds) +
+                f", peak {runs[tool.name]['largest'][-1] / 2**20:.0f}/{runs[tool.name]['tree'][-1] / 2**20:.0f} MB",
+                flush=True)
     results: dict = {}
     for tool in tools:
         timings = runs[tool.name]
-        results[tool.name] = {k: statistics.median(v) for k, v in timings.items() if k != "peak"}
-        results[tool.name]["rss_mb"] = statistics.median(timings["peak"]) / 2**20
-        results[tool.name]["runs"] = {k: v for k, v in timings.items() if k != "peak"}
+        results[tool.name] = {k: statistics.median(timings[k]) for k in kinds}
+        results[tool.name]["rss_mb"] = statistics.median(timings["tree"]) / 2**20
+        results[tool.name]["largest_mb"] = statistics.median(timings["largest"]) / 2**20
+        results[tool.name]["runs"] = {k: timings[k] for k in kinds}
+        results[tool.name]["steps"] = {kind: step_medians(tables) for kind, tables in steps[tool.name].items()}
     return results
 
 
+def step_medians(tables: list[dict[str, float]]) -> dict[str, float]:
+    """The median seconds of each step over the runs that printed it."""
+    names = [name for table in tables for name in table]
+    return {name: statistics.median(t[name] for t in tables if name in t) for name in dict.fromkeys(names)}
+
+
 def table(all_results: dict) -> str:
-    """The markdown table, with reThink_site's ratios to Hugo and Pelican."""
-    rows = ["| N | tool | full build | no-change | body edit | title edit | peak RSS (tree) |",
-            "|---|---|---|---|---|---|---|"]
+    """The markdown table, the ratios the targets name, and our default build's step table."""
+    rows = ["| N | tool | full build | no-change | body edit | title edit | peak RSS (largest process) "
+            "| peak RSS (tree) |", "|---|---|---|---|---|---|---|---|"]
     for size, results in all_results.items():
         for name, r in results.items():
             rows.append(f"| {size} | {name} | {r['full']:.2f} s | {r['nochange']:.2f} s | {r['body']:.2f} s | "
-                        f"{r['title']:.2f} s | {r['rss_mb']:.0f} MB |")
-        ours, hugo, pelican = results["reThink_site"], results["Hugo"], results["Pelican"]
-        rows.append(f"| {size} | ratio ours/Hugo | {ours['full'] / hugo['full']:.2f} | "
+                        f"{r['title']:.2f} s | {r['largest_mb']:.0f} MB | {r['rss_mb']:.0f} MB |")
+        ours, plain, hugo, peer = (results[n] for n in (OURS, NO_SEARCH, HUGO, HUGO_PAGEFIND))
+        rows.append(f"| {size} | ours / (Hugo + Pagefind) | {ours['full'] / peer['full']:.2f} | "
+                    f"{ours['nochange'] / peer['nochange']:.2f} | {ours['body'] / peer['body']:.2f} | "
+                    f"{ours['title'] / peer['title']:.2f} | {ours['largest_mb'] / peer['largest_mb']:.2f} | "
+                    f"{ours['rss_mb'] / peer['rss_mb']:.2f} |")
+        rows.append(f"| {size} | ours / Hugo | {ours['full'] / hugo['full']:.2f} | "
                     f"{ours['nochange'] / hugo['nochange']:.2f} | {ours['body'] / hugo['full']:.2f} (vs Hugo full) | "
-                    f"{ours['title'] / hugo['full']:.2f} (vs Hugo full) | {ours['rss_mb'] / hugo['rss_mb']:.2f} |")
-        rows.append(f"| {size} | ratio ours/Pelican | {ours['full'] / pelican['full']:.2f} | "
-                    f"{ours['nochange'] / pelican['nochange']:.2f} | {ours['body'] / pelican['body']:.2f} | "
-                    f"{ours['title'] / pelican['title']:.2f} | {ours['rss_mb'] / pelican['rss_mb']:.2f} |")
-    sizes = list(all_results)
+                    f"{ours['title'] / hugo['full']:.2f} (vs Hugo full) | "
+                    f"{ours['largest_mb'] / hugo['largest_mb']:.2f} | {ours['rss_mb'] / hugo['rss_mb']:.2f} |")
+        rows.append(f"| {size} | --no-search / Hugo | {plain['full'] / hugo['full']:.2f} | "
+                    f"{plain['nochange'] / hugo['nochange']:.2f} | {plain['body'] / hugo['full']:.2f} (vs Hugo full) | "
+                    f"{plain['title'] / hugo['full']:.2f} (vs Hugo full) | "
+                    f"{plain['largest_mb'] / hugo['largest_mb']:.2f} | {plain['rss_mb'] / hugo['rss_mb']:.2f} |")
+    for size, results in all_results.items():
+        steps = results[OURS]["steps"]
+        names = list(dict.fromkeys(name for kind in ("full", "body", "title") for name in steps[kind]))
+        rows += [f"\nN = {size}, `rethink build --timings` (search on), median seconds per step:\n",
+                 "| step | full build | body edit | title edit |", "|---|---|---|---|"]
+        rows += [f"| {name} | " + " | ".join(f"{steps[kind].get(name, 0):.2f}" for kind in ("full", "body", "title"))
+                 + " |" for name in names]
     if 5000 in all_results and 10000 in all_results:
-        growth = all_results[10000]["reThink_site"]["full"] / all_results[5000]["reThink_site"]["full"]
-        rows.append(f"\nreThink_site full build N=10000 / N=5000: {growth:.2f} (target ≤ 2.2)")
-    return "\n".join(rows) + f"\n\nSizes: {sizes}\n"
+        for name in (OURS, NO_SEARCH):
+            big, small = all_results[10000][name], all_results[5000][name]
+            rows.append(f"\n{name}, N=10000 / N=5000: " + ", ".join(
+                f"{k} {big[k] / small[k]:.2f}" for k in ("full", "nochange", "body", "title")) +
+                f", memory {big['largest_mb'] / small['largest_mb']:.2f} (target ≤ 2.1)")
+    return "\n".join(rows) + f"\n\nSizes: {list(all_results)}\n"
 
 
 def machine() -> str:
     """What the figures were measured on."""
     memory = next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1]
     hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
-    pelican = subprocess.run([str(PELICAN_VENV / "bin" / "pelican"), "--version"],
-                             capture_output=True, text=True).stdout.strip()
+    pagefind = subprocess.run([pagefind_binary(), "--version"], capture_output=True, text=True).stdout.strip()
+    pelican = PELICAN_VENV / "bin" / "pelican"
+    if pelican.exists():
+        version = subprocess.run([str(pelican), "--version"], capture_output=True, text=True).stdout.strip()
+        hugo += f"; Pelican {version}"
     return (f"{platform.platform()}, {os.cpu_count()} cores, {int(memory) // 1024} MB RAM, "
             f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.2f}; "
-            f"Hugo: {hugo}; Pelican {pelican}")
+            f"Hugo: {hugo}; {pagefind}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--with", dest="extra", default="", metavar="pelican,pymd",
+                        help="also time Pelican and/or reThink_site with Python-Markdown")
     parser.add_argument("--compare", type=Path, default=None, metavar="CHECKOUT",
                         help="also time another checkout of this repository (e.g. a git worktree of main), in turn")
     args = parser.parse_args()
+    extra = tuple(name for name in args.extra.split(",") if name)
     WORK.mkdir(exist_ok=True)
-    ensure_tools()
+    ensure_tools("pelican" in extra)
     about = machine()
     print(about, flush=True)
     all_results = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        all_results[size] = measure(size, args.repeat, args.compare.resolve() if args.compare else None)
+        all_results[size] = measure(size, args.repeat, args.compare.resolve() if args.compare else None, extra)
     text = table(all_results)
     print(text)
     (WORK / "results.md").write_text(about + "\n\n" + text, encoding="utf-8")

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 from reThink_site import checks
 from reThink_site.cms import admin
+from reThink_site.content import theme
 from reThink_site.content.config import ConfigFile, SiteConfig, read_config, with_base_url
 from reThink_site.content.index import Site, build_site, by_publication, link_targets, make_entry, source_key
 from reThink_site.content.loader import load_content
@@ -53,6 +54,7 @@ class StepTimer:
     """How long each step of one build took, in the order they ended (`rethink build --timings`).
 
     A step run inside another (the search index inside publishing) is counted once, as its own row.
+    `records` is cutting pages down for search; `search` is the wait for Pagefind to write its index.
     """
 
     def __init__(self) -> None:
@@ -150,7 +152,8 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
                                  others)
     files += admin.admin_files(project, config, loaded.people, loaded.items, problems, loaded.venues)
     problems += [*settings.warnings, *loaded.problems,
-                 *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls)]
+                 *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls),
+                 *theme.link_problems(config.theme, {f.site_path for f in files}, project / "site.yaml")]
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
                 tuple(stages.notes), stages.valid_until(loaded, now))
 
@@ -212,8 +215,14 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
         if failing(result.problems, options.strict):
             watch.forget()
             raise ContentErrors(result.problems)
-        index_search = partial(timer.step, "search", search.index_site) if options.search else None
-        timer.step("publish", stages.publish, output, result.files, index_search)
+        indexer = search.start_index(timer.step("records", stages.search_records, result.files)) \
+            if options.search else None  # Pagefind indexes the records while the tree is being written
+        try:
+            index_search = partial(timer.step, "search", indexer.finish) if indexer is not None else None
+            timer.step("publish", stages.publish, output, result.files, index_search)
+        finally:
+            if indexer is not None:
+                indexer.close()
         stages.published()
         report = make_report(result, output, time.perf_counter() - started, timer)
         watch.remember(result.site.now, result.valid_until, report_fields(report, result.notes))

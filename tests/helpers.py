@@ -73,6 +73,7 @@ generate = _load_corpus().generate  # generate(folder, number of files, seed) ->
 
 # --- Cached, incremental and parallel builds (tests/incremental/, and the engine switch in tests/markdown/) ---
 
+BROWSER_NOW = "2014-03-01T12:00"  # the browser tests' now: some events upcoming, some past
 EXTRA = "content/insights/2015-01-05-extra-thoughts.md"
 EXTRA_TEXT = """---
 title: Extra thoughts

@@ -101,6 +101,7 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str, fe
                   f"# booking_closes: {(day - timedelta(days=4)).isoformat()} 17:00  # after this the page says "
                   "booking has closed",
                   "# status: scheduled  # or cancelled, postponed, moved online, rescheduled (add previous_start:)",
+                  "# repeat: {every: week, count: 6}  # or every: fortnight/month, on: second Tuesday, until: a date",
                   "# resources:  # slides and forms; put files in content/assets/",
                   f"#   - {{title: Slides, url: {examples.RESOURCE}}}  # the page adds the file's type, (PDF)"]
     elif kind in ("summary", "insight", "newsletter"):

@@ -15,6 +15,7 @@ from reThink_site.content import languages
 from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url, single_line
+from reThink_site.content.theme import ThemeSettings
 from reThink_site.core import timeparse, urls
 from reThink_site.core.errors import ContentErrors, Problem, UsageError, shown
 from reThink_site.core.typos import likely_meant
@@ -97,8 +98,9 @@ class LanguageText(_Section):
 
     title: Optional[str] = Field(None, min_length=1)
     description: Optional[str] = None
+    newsletter_title: Optional[str] = Field(None, min_length=1)
 
-    _one_line = field_validator("title")(lambda cls, v: v if v is None else single_line(v))
+    _one_line = field_validator("title", "newsletter_title")(lambda cls, v: v if v is None else single_line(v))
 
 
 class SiteConfig(BaseModel):
@@ -120,6 +122,7 @@ class SiteConfig(BaseModel):
     markdown: MarkdownSettings = MarkdownSettings()
     cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
+    theme: ThemeSettings = ThemeSettings()  # the look: logo, footer, extra menu links (docs/theme.md)
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
     extra_fields: tuple[str, ...] = ()  # the site's own front-matter fields, read by its templates: no warning
     content_dir: str = "content"
@@ -199,7 +202,8 @@ class SiteConfig(BaseModel):
         return self.model_copy(update={
             "language": language, "base_url": self.base_url + urls.language_prefix(language) + "/",
             "title": text.title or self.title,
-            "description": self.description if text.description is None else text.description})
+            "description": self.description if text.description is None else text.description,
+            "newsletter": self.newsletter.model_copy(update={"title": text.newsletter_title or self.newsletter.title})})
 
 
 def folders_outside(config: SiteConfig, project: Path, lines: dict) -> list[Problem]:

@@ -19,7 +19,8 @@ PARTS_FORMAT = "rethink-parts/2"  # part files: marshalled (format, {key: (bytes
 Part = tuple[bytes, tuple[str, ...]]
 # what the cache folder holds, by kind (tests/incremental/test_cache_entries.py checks each module's names)
 CACHE_FILES = frozenset({"manifest.json", "models.sqlite", "bodies.sqlite", "pages.json", "calendar-parts.bin",
-                         "feed-parts.bin", "trees.json", "spare.lock"})
+                         "feed-parts.bin", "trees.json", "spare.lock",
+                         "search-records.bin"})
 CACHE_FOLDERS = frozenset({"spare-site"})
 FOLDER_PREFIXES = ("spare-ahead-", "spare-site-doomed-")  # clones in the making, spares being deleted
 

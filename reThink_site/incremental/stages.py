@@ -18,7 +18,16 @@ from reThink_site.content.index import Site
 from reThink_site.content.loader import Loaded, ParseFiles
 from reThink_site.core.errors import Problem
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
-from reThink_site.incremental import contentcache, fastpath, pagememo, partcache, sparetree, templatecache, treestate
+from reThink_site.incremental import (
+    contentcache,
+    fastpath,
+    pagememo,
+    partcache,
+    searchcache,
+    sparetree,
+    templatecache,
+    treestate,
+)
 from reThink_site.incremental.bodycache import render_cached
 from reThink_site.incremental.cachedir import CACHE_DIR, repair
 from reThink_site.incremental.fingerprints import Freshness, Prints, code_fingerprint
@@ -26,7 +35,7 @@ from reThink_site.incremental.pagememo import PageMemo, Recorder
 from reThink_site.incremental.parallel import fork_map
 from reThink_site.markdown.base import RenderedBody
 from reThink_site.markdown.bodies import BodyJob, EngineSettings, render_bodies
-from reThink_site.publish import swap
+from reThink_site.publish import search, swap
 from reThink_site.publish.swap import IndexSearch
 from reThink_site.render.templates import make_env, theme_dirs
 
@@ -75,6 +84,10 @@ class PlainStages:
     def producer(self, parts_file: str, produce: Produce) -> Callable[[], list[OutputFile]]:
         """A producer of calendar or feed files that makes every part afresh."""
         return lambda: produce(MAKE_EVERY_PART)
+
+    def search_records(self, files: Sequence[OutputFile]) -> list[search.SearchRecord]:
+        """What Pagefind indexes: every content page's record, made afresh."""
+        return search.page_records(files)
 
     def publish(self, output: Path, files: Sequence[OutputFile], index_search: Optional[IndexSearch]) -> None:
         """Write a new tree beside the output folder and swap it in."""
@@ -159,6 +172,10 @@ class CachedStages(PlainStages):
             return super().producer(parts_file, produce)
         store = partcache.PartStore(self.project, parts_file, self.freshness, self.prints(), self.config)
         return partcache.producing(store, produce)
+
+    def search_records(self, files: Sequence[OutputFile]) -> list[search.SearchRecord]:
+        """Records of pages reused unchanged come from the record cache; only the rest are made again."""
+        return searchcache.cached_records(self.project, self.freshness, files)
 
     def publish(self, output: Path, files: Sequence[OutputFile], index_search: Optional[IndexSearch]) -> None:
         """Patch the spare tree into the new site and swap it in."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from reThink_site.content.index import Site
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
 from reThink_site.core.urls import output_path
@@ -24,13 +26,14 @@ def calendar_jobs(site: Site) -> list[tuple[str, str, str, dict]]:
     return jobs
 
 
-def calendar_files(site: Site, reuse: Reuse = MAKE_EVERY_PART) -> list[OutputFile]:
+def calendar_files(site: Site, reuse: Reuse = MAKE_EVERY_PART,
+                   gettext: Callable[[str], str] = str) -> list[OutputFile]:
     """`/events.ics`, one `event.ics` beside each event page, and an `events.ics` for each series and each
     topic with events (parts from `reuse` when it has them)."""
     parts = ics.ComponentBytes(site, reuse)  # each part serialised once
-    files = [OutputFile("events.ics", ics.programme(site, parts))]
+    files = [OutputFile("events.ics", ics.programme(site, parts, gettext))]
     files += [OutputFile(output_path(entry.url + "event.ics"), ics.single(entry, site, parts))
               for entry in site.events]
-    files += [OutputFile(output_path(group.url + "events.ics"), ics.group_calendar(group, kind, site, parts))
+    files += [OutputFile(output_path(group.url + "events.ics"), ics.group_calendar(group, kind, site, parts, gettext))
               for kind, groups in (("series", site.series), ("tags", site.tags)) for group in groups if group.events]
     return files

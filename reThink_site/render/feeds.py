@@ -192,11 +192,12 @@ def body_html(entry: Entry) -> str:
     return entry.html
 
 
-def feed_specs(site: Site) -> dict[str, FeedSpec]:
+def feed_specs(site: Site, gettext: Callable[[str], str] = str) -> dict[str, FeedSpec]:
     """Every feed of the site by its site path (the newsletter feed is added by its caller).
 
-    Each spec holds its items' dates, the one thing in a feed the build's now decides, so a feed
-    kept from an earlier build is reused only when its dates are the same too.
+    `gettext`: the page language's catalog, for the feeds' own titles and descriptions. Each spec
+    holds its items' dates, the one thing in a feed the build's now decides, so a feed kept from an
+    earlier build is reused only when its dates are the same too.
     """
     config, tz, limit = site.config, site.tz, site.config.feed.items
     title = config.title
@@ -205,40 +206,44 @@ def feed_specs(site: Site) -> dict[str, FeedSpec]:
         return FeedSpec(path, name, description, page, entries,
                         tuple(feed_date(e, tz, site.now) for e in entries))
 
+    posts_title = gettext("%(site)s: summaries and insights") % {"site": title}
     specs = {
-        "/feed.xml": spec("/feed.xml", f"{title}: summaries and insights", config.description, "/",
-                          newest_first(site.posts, tz, limit)),
-        "/events/feed.xml": spec("/events/feed.xml", f"{title}: events", f"Event announcements from {title}.",
-                                 "/events/", newest_first(site.events, tz, limit)),
+        "/feed.xml": spec("/feed.xml", posts_title, config.description, "/", newest_first(site.posts, tz, limit)),
+        "/events/feed.xml": spec("/events/feed.xml", gettext("%(site)s: events") % {"site": title},
+                                 gettext("Event announcements from %(site)s.") % {"site": title}, "/events/",
+                                 newest_first(site.events, tz, limit)),
     }
     specs["/atom.xml"] = spec("/atom.xml", specs["/feed.xml"].title, config.description, "/",
                               specs["/feed.xml"].entries)
     for tag in site.tags:
         path = f"{tag.url}feed.xml"
-        specs[path] = spec(path, f"{title}: {tag.name}", f"Events and posts about {tag.name}.", tag.url,
+        specs[path] = spec(path, f"{title}: {tag.name}",
+                           gettext("Events and posts about %(topic)s.") % {"topic": tag.name}, tag.url,
                            newest_first(tag.events + tag.posts, tz, limit))
     for series in site.series:
         path = f"{series.url}feed.xml"
-        specs[path] = spec(path, f"{title}: {series.name}", f"Events of the {series.name} series.", series.url,
+        specs[path] = spec(path, f"{title}: {series.name}",
+                           gettext("Events of the %(series)s series.") % {"series": series.name}, series.url,
                            newest_first(series.events, tz, limit))
     return specs
 
 
 def outputs(site: Site, newsletter_html: Optional[Callable[[Entry], str]] = None,
-            reuse: Reuse = MAKE_EVERY_PART) -> list[OutputFile]:
+            reuse: Reuse = MAKE_EVERY_PART, gettext: Callable[[str], str] = str) -> list[OutputFile]:
     """All feed files; `newsletter_html` gives an issue's full HTML (intro plus sections).
 
     A feed whose spec is unchanged may come whole from `reuse` (the build's cache) instead.
     """
     files = []
-    for path, spec in feed_specs(site).items():
+    for path, spec in feed_specs(site, gettext).items():
         maker = atom_file if path == "/atom.xml" else rss_file
         data, _ = reuse.part("feed", (maker.__name__, spec),
                              lambda maker=maker, spec=spec: (maker(spec, site, body_html).data or b"", ()))
         files.append(OutputFile(urls.output_path(spec.path), data))
     config = site.config
     issues = FeedSpec("/newsletter/feed.xml", f"{config.title}: {config.newsletter.title}",
-                      f"Every issue of the {config.newsletter.title}.", "/newsletter/",
+                      gettext("Every issue of the %(newsletter)s.") % {"newsletter": config.newsletter.title},
+                      "/newsletter/",
                       newest_first(site.newsletters, site.tz, config.feed.items))
     files.append(rss_file(issues, site, newsletter_html or body_html))  # its sections come from templates
     return files

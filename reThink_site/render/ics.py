@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 from urllib.parse import urlsplit
 
 import icalendar
@@ -247,18 +247,20 @@ def calendar_bytes(entries: Iterable[Entry], site: Site, name: str, description:
     return head[: -len(closing)] + b"".join(zones) + b"".join(body for body, _ in events) + closing
 
 
-def programme(site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
-    """`/events.ics`: every event, oldest first, for subscribing."""
-    return calendar_bytes(site.events, site, site.config.title, f"Events from {site.config.title}",
-                          subscribable=True, parts=parts)
+def programme(site: Site, parts: Optional[ComponentBytes] = None, gettext: Callable[[str], str] = str) -> bytes:
+    """`/events.ics`: every event, oldest first, for subscribing (described through the language's catalog)."""
+    return calendar_bytes(site.events, site, site.config.title, gettext("Events from %(site)s") % {
+        "site": site.config.title}, subscribable=True, parts=parts)
 
 
-def group_calendar(group: Group, kind: str, site: Site, parts: Optional[ComponentBytes] = None) -> bytes:
+def group_calendar(group: Group, kind: str, site: Site, parts: Optional[ComponentBytes] = None,
+                   gettext: Callable[[str], str] = str) -> bytes:
     """`/series/<slug>/events.ics` or `/tags/<slug>/events.ics`: only that series' or topic's events."""
     title = site.config.title
-    what = f"the {group.name} series" if kind == "series" else f"the topic {group.name}"
-    return calendar_bytes(group.events, site, f"{title}: {group.name}", f"Events of {what} from {title}",
-                          subscribable=True, parts=parts)
+    described = gettext("Events of the %(series)s series from %(site)s") % {"series": group.name, "site": title} \
+        if kind == "series" else gettext("Events of the topic %(topic)s from %(site)s") % {"topic": group.name,
+                                                                                          "site": title}
+    return calendar_bytes(group.events, site, f"{title}: {group.name}", described, subscribable=True, parts=parts)
 
 
 def single(entry: Entry, site: Site, parts: Optional[ComponentBytes] = None) -> bytes:

@@ -10,8 +10,8 @@ from reThink_site.content.index import Site
 from reThink_site.content.versions import Versions
 from reThink_site.core import urls
 from reThink_site.core.outputs import OutputFile
-from reThink_site.render import calendars, feeds, mailing, pages
-from reThink_site.render.templates import make_env
+from reThink_site.render import calendars, catalogs, feeds, mailing, pages
+from reThink_site.render.templates import make_env, theme_dirs
 
 
 def with_versions(site: Site, others: dict[str, Site]) -> tuple[Site, dict[str, Site]]:
@@ -32,7 +32,9 @@ def language_files(project: Path, site: Site) -> list[OutputFile]:
     Rendered afresh each build: the build's caches hold the default language's outputs only.
     """
     env = make_env(project, site)
-    made = [*pages.all_pages(env, site), *calendars.calendar_files(site),
-            *feeds.outputs(site, partial(mailing.issue_html, env, site)), *mailing.outputs(env, site)]
+    folders = theme_dirs(project, site.config.templates_dir)
+    words = catalogs.translations(catalogs.catalog_folders(project, folders), site.config.language).gettext
+    made = [*pages.all_pages(env, site), *calendars.calendar_files(site, gettext=words),
+            *feeds.outputs(site, partial(mailing.issue_html, env, site), gettext=words), *mailing.outputs(env, site)]
     folder = urls.language_prefix(site.config.language) + "/"
     return [dataclasses.replace(f, path=folder + f.path) for f in made]

@@ -14,12 +14,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from reThink_site.build import BuildOptions, build
-from tests.helpers import REPO
+from tests.helpers import BROWSER_NOW, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = REPO / "node_modules" / "axe-core" / "axe.min.js"
 BASE_PATH = "/local-rethink/"
-BROWSER_NOW = "2014-03-01T12:00"  # some events upcoming, some past
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}

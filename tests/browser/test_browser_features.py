@@ -61,7 +61,7 @@ def test_search_box_in_the_header_finds_an_event_by_speaker(open_page, serious_v
     results.first.wait_for()
     titles = results.locator(".pagefind-ui__result-link").all_inner_texts()
     assert EVENT_TITLE in " ".join(titles), titles
-    hit = results.filter(has_text=EVENT_TITLE).first
+    hit = results.filter(has=page.locator(".pagefind-ui__result-link", has_text=EVENT_TITLE)).first
     tags = hit.locator(".pagefind-ui__result-tag").all_inner_texts()
     assert "Kind: Event" in tags and "Date: 20 June 2014" in tags, f"results show kind and date: {tags}"
     assert serious_violations(page) == [], "search results must pass axe too"

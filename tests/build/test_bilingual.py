@@ -141,6 +141,7 @@ def test_welsh_pages_list_the_welsh_items_and_inherit_the_events_facts(out):
 def test_the_welsh_feeds_say_cy_and_hold_the_welsh_items(out):
     feed = feedparser.parse((out / "cy/feed.xml").read_bytes())
     assert feed.bozo == 0 and feed.feed.language == "cy"
+    assert feed.feed.title == "reThink Dwyieithog: crynodebau a mewnwelediadau"  # the feed's name in Welsh
     assert [e.title for e in feed.entries] == ["Beth a ddysgon ni"]
     assert feed.entries[0].link == BASE + "cy/insights/what-we-learnt/"
     atom = feedparser.parse((out / "cy/atom.xml").read_bytes())
@@ -149,11 +150,18 @@ def test_the_welsh_feeds_say_cy_and_hold_the_welsh_items(out):
     assert english.feed.language == "en-GB" and len(english.entries) == 2
     issues = feedparser.parse((out / "cy/newsletter/feed.xml").read_bytes())
     assert [e.title for e in issues.entries] == ["Cylchlythyr mis Hydref"]
+    assert issues.feed.title == "reThink Dwyieithog: Cylchlythyr dwyieithog"
+    events = feedparser.parse((out / "cy/events/feed.xml").read_bytes())
+    assert events.feed.title == "reThink Dwyieithog: digwyddiadau"
+    assert events.feed.subtitle == "Cyhoeddiadau am ddigwyddiadau gan reThink Dwyieithog."
 
 
 def test_the_welsh_calendar_is_named_in_welsh_and_holds_the_welsh_events(out):
     calendar = icalendar.Calendar.from_ical((out / "cy/events.ics").read_bytes())
-    assert "reThink Dwyieithog" in str(calendar["X-WR-CALNAME"])
+    assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == "reThink Dwyieithog"
+    assert str(calendar["X-WR-CALDESC"]) == "Digwyddiadau gan reThink Dwyieithog"
+    series = icalendar.Calendar.from_ical((out / "cy/series/local-rethink/events.ics").read_bytes())
+    assert str(series["X-WR-CALDESC"]) == "Digwyddiadau’r gyfres Local reThink gan reThink Dwyieithog"
     events = calendar.walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["Sesiwn y cyngor"]
     assert str(events[0]["URL"]) == BASE + "cy/events/2014-11-05-council-session/"

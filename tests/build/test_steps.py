@@ -37,7 +37,7 @@ def test_timings_print_each_step_once_in_order(copy_real_site, runner, flags, se
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.output.splitlines() if line.endswith(" s") and len(line.split()) == 3]
     names = [row[0] for row in rows]
-    assert names == STEPS + (["search"] if search else []) + ["publish", "total"]
+    assert names == STEPS + (["records", "search"] if search else []) + ["publish", "total"]
     seconds = [float(row[1]) for row in rows]
     assert all(s >= 0 for s in seconds) and sum(seconds[:-1]) <= seconds[-1] + 0.01  # no step counted twice
 

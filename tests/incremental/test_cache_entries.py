@@ -20,6 +20,7 @@ from reThink_site.incremental import (
     fastpath,
     pagememo,
     partcache,
+    searchcache,
     sparetree,
     treestate,
 )
@@ -44,7 +45,7 @@ def warnings_of(report) -> list[str]:
 def test_the_cache_names_are_the_ones_the_modules_use() -> None:
     assert {fastpath.MANIFEST, contentcache.MODELS_FILE, bodycache.BODIES_FILE, pagememo.MEMO_FILE,
             partcache.CALENDAR_PARTS, partcache.FEED_PARTS, treestate.STATE_FILE,
-            sparetree.LOCK_FILE} == cachedir.CACHE_FILES
+            sparetree.LOCK_FILE, searchcache.RECORDS_FILE} == cachedir.CACHE_FILES
     assert cachedir.CACHE_FOLDERS == {treestate.SPARE_DIR}
     assert set(cachedir.FOLDER_PREFIXES) == {sparetree.CLONE_PREFIX, treestate.DOOMED_PREFIX}
 

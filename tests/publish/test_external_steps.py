@@ -1,4 +1,4 @@
-"""An external step that exits 0 after writing a broken result (Pagefind on a full disk) never reaches the site."""
+"""An external step that reports success with a broken result (Pagefind on a full disk) never reaches the site."""
 
 from __future__ import annotations
 
@@ -12,30 +12,45 @@ from reThink_site.publish import search
 from reThink_site.publish.search import SearchIndexError
 from tests.helpers import PINNED_NOW, tree
 
-DAMAGE = {
-    "every file empty": "for path in files: path.write_bytes(b'')",
-    "a fragment cut short": "frag = [p for p in files if p.suffix == '.pf_fragment'][0]; "
-                            "frag.write_bytes(frag.read_bytes()[:len(frag.read_bytes()) // 2])",
-    "the entry file missing": "(index / 'pagefind-entry.json').unlink()",
-    "the entry file not JSON": "(index / 'pagefind-entry.json').write_text('{\"version\": ')",
-    "the meta file missing": "[p.unlink() for p in files if p.suffix == '.pf_meta']",
-    "the UI script empty": "(index / 'pagefind-ui.js').write_bytes(b'')",
+DAMAGE = {  # what happens to the index files Pagefind hands over, {path: bytes}
+    "every file empty": "for name in files: files[name] = b''",
+    "a fragment cut short": "frag = [n for n in files if n.endswith('.pf_fragment')][0]; "
+                            "files[frag] = files[frag][:len(files[frag]) // 2]",
+    "the entry file missing": "del files['pagefind-entry.json']",
+    "the entry file not JSON": "files['pagefind-entry.json'] = b'{\"version\": '",
+    "the meta file missing": "[files.pop(n) for n in list(files) if n.endswith('.pf_meta')]",
+    "the UI script empty": "files['pagefind-ui.js'] = b''",
 }
 
 
 def broken_pagefind(folder: Path, damage: str) -> Path:
-    """A stand-in for Pagefind that runs the real one, then spoils what it wrote and exits 0."""
+    """A stand-in for Pagefind's service: passes every message to the real one and back, but spoils the
+    index files in the real one's answer to GetFiles, as a Pagefind writing on a full disk would."""
     real = search.pagefind_binary()
     assert real is not None, "the pagefind[bin] test dependency is missing"
     script = folder / "pagefind"
     script.write_text(f"""#!{sys.executable}
-import subprocess, sys
-from pathlib import Path
-code = subprocess.run([{str(real)!r}, *sys.argv[1:]]).returncode
-site = Path(sys.argv[sys.argv.index('--site') + 1])
-index = site / 'pagefind'
-files = sorted(p for p in index.rglob('*') if p.is_file())
-{DAMAGE[damage]}
+import base64, json, subprocess, sys, threading
+real = subprocess.Popen([{str(real)!r}, *sys.argv[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def forward():
+    while chunk := sys.stdin.buffer.read1(1 << 16):
+        real.stdin.write(chunk)
+        real.stdin.flush()
+    real.stdin.close()
+threading.Thread(target=forward, daemon=True).start()
+pending = b""
+while chunk := real.stdout.read1(1 << 20):
+    *messages, pending = (pending + chunk).split(b",")
+    for message in messages:
+        reply = json.loads(base64.b64decode(message))
+        if reply["payload"].get("type") == "GetFiles":
+            files = {{f["path"]: base64.b64decode(f["content"]) for f in reply["payload"]["files"]}}
+            {DAMAGE[damage]}
+            reply["payload"]["files"] = [{{"path": k, "content": base64.b64encode(v).decode()}}
+                                         for k, v in files.items()]
+            message = base64.b64encode(json.dumps(reply).encode())
+        sys.stdout.buffer.write(message + b",")
+    sys.stdout.buffer.flush()
 sys.exit(0)
 """, encoding="utf-8")
     script.chmod(0o755)

@@ -1,4 +1,4 @@
-"""Search: `rethink build` writes a Pagefind index of events, summaries and insights, deterministically."""
+"""Search: `rethink build` writes a Pagefind index of the content pages, and only those, deterministically."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import html5lib
 
-from reThink_site.build import BuildOptions, build
+from reThink_site.build import BuildOptions, build, plan
 from reThink_site.cli import main
-from tests.helpers import PINNED_NOW, REPO
+from reThink_site.content.config import read_config
+from tests.helpers import PINNED_NOW, REPO, TESTS
 
 
 def index_entry(root: Path) -> dict:
@@ -20,22 +21,42 @@ def index_entry(root: Path) -> dict:
 def searchable_pages(root: Path) -> list[Path]:
     """Pages whose main article the theme marks for indexing."""
     marked = []
-    for page in sorted(root.rglob("index.html")):
+    for page in sorted(root.rglob("*.html")):
         tree = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
         if any(el.get("data-pagefind-body") is not None for el in tree.iter()):
             marked.append(page)
     return marked
 
 
-def test_build_indexes_exactly_the_events_summaries_and_insights(real_site):
+def content_urls() -> set[str]:
+    """Every page readers search for, from the sources: entries, and the pages of people who have one."""
+    config = read_config(REPO / "site.yaml").config
+    site = plan(BuildOptions(project=REPO, now=PINNED_NOW, jobs=1, cache=False)).site
+    entries = [*site.events, *site.summaries, *site.insights, *site.newsletters, *site.pages]
+    assert len(entries) == sum(1 for kind in ("events", "summaries", "insights", "newsletters", "pages")
+                               for _ in (REPO / config.content_dir / kind).glob("*.md"))
+    return {entry.url for entry in entries} | {person.url for person in site.people}
+
+
+def test_build_indexes_exactly_the_content_pages(real_site):
     marked = searchable_pages(real_site)
     kinds = sorted({p.relative_to(real_site).parts[0] for p in marked})
-    assert kinds == ["events", "insights", "summaries"]
-    expected = sum(1 for kind in ("events", "summaries", "insights") for _ in (REPO / "content" / kind).glob("*.md"))
-    assert len(marked) == expected
+    assert kinds == ["about", "accessibility", "events", "insights", "newsletter", "people", "privacy", "summaries"]
+    expected = content_urls()
+    assert {"/" + p.parent.relative_to(real_site).as_posix() + "/" for p in marked} == expected
     languages = index_entry(real_site)["languages"]
-    assert sum(lang["page_count"] for lang in languages.values()) == expected
+    assert sum(lang["page_count"] for lang in languages.values()) == len(expected)
     assert (real_site / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_calendars_lists_tags_redirects_and_the_404_are_not_indexed(real_site):
+    marked = set(searchable_pages(real_site))
+    for page in [*real_site.glob("events/calendar/**/index.html"), real_site / "events/index.html",
+                 real_site / "tags/index.html", *real_site.glob("series/*/index.html"), real_site / "404.html",
+                 real_site / "people/index.html", real_site / "index.html"]:
+        assert page.is_file() and page not in marked, page
+    redirect = TESTS / "golden" / "basic" / "about-us" / "index.html"  # the real site has no aliases
+    assert b'http-equiv="refresh"' in redirect.read_bytes() and searchable_pages(redirect.parent) == []
 
 
 def test_search_page_loads_the_ui_from_the_base_path(real_site):

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 from reThink_site import checks
 from reThink_site.cms import admin
+from reThink_site.content import theme
 from reThink_site.content.config import ConfigFile, SiteConfig, read_config
 from reThink_site.content.index import Site, build_site, by_publication, link_targets, make_entry, source_key
 from reThink_site.content.loader import load_content
@@ -150,7 +151,8 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
                                  others)
     files += admin.admin_files(project, config, loaded.people, loaded.items, problems, loaded.venues)
     problems += [*settings.warnings, *loaded.problems,
-                 *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls)]
+                 *timer.step("checks", checks.all_problems, config, loaded, rendered, held_back, files, file_urls),
+                 *theme.link_problems(config.theme, {f.site_path for f in files}, project / "site.yaml")]
     return Plan(config, site, tuple(sorted(files, key=lambda f: f.path)), tuple(sorted(set(problems))),
                 tuple(stages.notes), stages.valid_until(loaded, now))
 

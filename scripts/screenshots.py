@@ -33,6 +33,7 @@ SHOTS = {
     "calendar": "/events/calendar/",
     "newsletter": "/newsletter/2015-02-02-february-2015/",
     "search": "/search/?q=Heather+McManus",
+    "email": "/newsletter/2015-02-02-february-2015/email.html",  # the HTML e-mail as a mail client shows it
 }
 
 

@@ -8,7 +8,7 @@ import threading
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import click
 import watchfiles
@@ -58,11 +58,14 @@ def watched_paths(project: Path) -> list[Path]:
     return [p for p in (*folders, project / "site.yaml") if p.exists()]
 
 
-def watch_and_rebuild(options: BuildOptions, state: ServeState, say: Callable[[str], None]) -> None:
-    """Rebuild after each batch of source changes until the state is stopping."""
+def watch_and_rebuild(options: BuildOptions, state: ServeState, say: Callable[[str], None],
+                      first_build: Optional[threading.Event] = None) -> None:
+    """Rebuild after each batch of source changes until the state is stopping (once `first_build` is set)."""
     paths = watched_paths(options.project)
     for _changes in watchfiles.watch(*paths, stop_event=state.stopping, debounce=200, step=50,
                                      raise_interrupt=False, ignore_permission_denied=True):
+        if first_build is not None:
+            first_build.wait()  # a file saved during the first build is rebuilt after it, never beside it
         if state.stopping.is_set():
             return
         say("Change detected; rebuilding...")
@@ -117,20 +120,26 @@ def serve_until_stopped(options: BuildOptions, host: str, port: int, state: Serv
                         say: Callable[[str], None]) -> int:
     """The preview server and the watcher, until Ctrl-C or SIGTERM."""
     server = bind(host, port, state)  # before building: a taken port is known at once, not after the build
+    first_build = threading.Event()
+    # watching starts before the first build, so no save is missed between that build and the first request
+    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
+               threading.Thread(target=watch_and_rebuild, args=(options, state, say, first_build), daemon=True)]
+    threads[1].start()
     try:
         state.finished_build(rebuild(options, say))
-    except BaseException:  # Ctrl-C during the first build: let the port go at once
+    except BaseException:  # Ctrl-C during the first build: stop watching and let the port go at once
+        state.stop()
+        first_build.set()
+        threads[1].join(timeout=5)
         server.server_close()
         raise
+    first_build.set()
     bound_host, bound_port = server.server_address[:2]
     shown_host = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
-    threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True),
-               threading.Thread(target=watch_and_rebuild, args=(options, state, say), daemon=True)]
     # Ctrl-C and SIGTERM stop the loop below, even when SIGINT came ignored (a script's background job)
     previous = {number: signal.signal(number, lambda *_: state.stop()) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
-        for thread in threads:
-            thread.start()
+        threads[0].start()
         say(f"Serving http://{shown_host}:{bound_port}{state.base_path} (Ctrl-C to stop)")
         if state.cms_api:
             say(f"Edit in the browser: http://{shown_host}:{bound_port}{state.base_path}admin/ "

@@ -15,6 +15,7 @@ from reThink_site.content import languages
 from reThink_site.content.fieldrules import find_control_character
 from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml, nearest_line
 from reThink_site.content.models import Person, check_url, single_line
+from reThink_site.content.theme import ThemeSettings
 from reThink_site.core import timeparse, urls
 from reThink_site.core.errors import ContentErrors, Problem, shown
 from reThink_site.core.typos import likely_meant
@@ -121,6 +122,7 @@ class SiteConfig(BaseModel):
     markdown: MarkdownSettings = MarkdownSettings()
     cms: Optional[CmsSettings] = None  # no cms: section, no /admin/
     events: EventSettings = EventSettings()
+    theme: ThemeSettings = ThemeSettings()  # the look: logo, footer, extra menu links (docs/theme.md)
     contact_email: Optional[str] = None  # the site's contact: calendars name it as every event's ORGANIZER
     extra_fields: tuple[str, ...] = ()  # the site's own front-matter fields, read by its templates: no warning
     content_dir: str = "content"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
+import lxml.etree
 import lxml.html
 from lxml_html_clean import Cleaner
 
@@ -38,11 +41,14 @@ def make_cleaner() -> Cleaner:
                    safe_attrs_only=True, kill_tags=UNSAFE_TAGS)
 
 
-def strip_active(root: lxml.html.HtmlElement, keep: tuple[str, ...] = ()) -> None:
-    """Belt and braces after cleaning: drop unsafe elements (bar `keep`), on* attributes and script URLs."""
+def strip_active(root: lxml.html.HtmlElement, keep: tuple[str, ...] = (),
+                 keep_comment: Callable[[str], bool] = lambda text: False) -> None:
+    """Belt and braces after cleaning: drop unsafe elements (bar `keep`), comments (bar `keep_comment`),
+    on* attributes and script URLs."""
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
-            element.drop_tree()
+            if not (element.tag is lxml.etree.Comment and keep_comment(element.text or "")):
+                element.drop_tree()
             continue
         if element.tag in UNSAFE_TAGS and element.tag not in keep and element is not root:
             element.drop_tree()

@@ -16,6 +16,7 @@ PAGES = {
     "newsletter": "/newsletter/",
     "newsletter-issue": "/newsletter/2015-02-02-february-2015/",
     "accessibility": "/accessibility/",
+    "privacy": "/privacy/",
     "search": "/search/",
     "not-found": "/no-such-page/",
 }

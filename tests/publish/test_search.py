@@ -41,7 +41,7 @@ def content_urls() -> set[str]:
 def test_build_indexes_exactly_the_content_pages(real_site):
     marked = searchable_pages(real_site)
     kinds = sorted({p.relative_to(real_site).parts[0] for p in marked})
-    assert kinds == ["about", "accessibility", "events", "insights", "newsletter", "people", "summaries"]
+    assert kinds == ["about", "accessibility", "events", "insights", "newsletter", "people", "privacy", "summaries"]
     expected = content_urls()
     assert {"/" + p.parent.relative_to(real_site).as_posix() + "/" for p in marked} == expected
     languages = index_entry(real_site)["languages"]

@@ -119,12 +119,12 @@ def test_email_html_is_inert_inlined_and_absolute(newsletter_site):
         if isinstance(element.tag, str):
             assert not [a for a in element.attrib if a.lower().startswith("on")], element.tag
     for _element, _attribute, link, _position in doc.iterlinks():
-        assert ABSOLUTE.match(link), link
+        assert ABSOLUTE.match(link) or link == "*|UNSUB|*", link  # the merge tag: the mailing tool's own link
     for element in doc.xpath("//body//*[self::p or self::a or self::h1 or self::h2 or self::h3 "
                              "or self::td or self::table or self::li or self::ul or self::img]"):
         assert element.get("style"), lxml.html.tostring(element)[:80]
     assert all(img.get("alt") is not None for img in doc.iter("img"))
-    assert doc.xpath("//table[@width='600']")
+    assert doc.xpath("//table[@width='100%'][contains(@style, 'max-width: 600px')]")  # 600 px, narrower on phones
     text = doc.text_content()
     assert "Handlers go." in text
     assert "Register" in [a.text_content() for a in doc.iter("a")]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from reThink_site import checks
 from reThink_site.cms import admin
 from reThink_site.content import theme
-from reThink_site.content.config import ConfigFile, SiteConfig, read_config
+from reThink_site.content.config import ConfigFile, SiteConfig, read_config, with_base_url
 from reThink_site.content.index import Site, build_site, by_publication, link_targets, make_entry, source_key
 from reThink_site.content.loader import load_content
 from reThink_site.core import timeparse
@@ -47,6 +47,7 @@ class BuildOptions:
     cache: bool = True
     search: bool = True
     verify: bool = False  # read every file a rebuild would keep and compare it with its record
+    base_url: Optional[str] = None  # --base-url: build for another address (staging) than site.yaml's
 
 
 class StepTimer:
@@ -122,7 +123,7 @@ def plan(options: BuildOptions, settings: Optional[ConfigFile] = None, progress:
          timer: Optional[StepTimer] = None, stages: Optional[PlainStages] = None) -> Plan:
     """Do all the work of a build except publishing: load, Markdown, index, render and checks."""
     project, timer = options.project, timer or StepTimer()
-    settings = settings or timer.step("config", read_config, project / "site.yaml")
+    settings = with_base_url(settings or timer.step("config", read_config, project / "site.yaml"), options.base_url)
     config = settings.config
     stages = stages or stages_for(options, config, None)
     now = build_time(options, config)
@@ -201,13 +202,14 @@ def build(options: BuildOptions, progress: Callable[[int], None] = lambda n: Non
     """
     started, timer, project = time.perf_counter(), StepTimer(), options.project
     with collector.fewer_collections(), lock.site_lock(project):  # one build of a site at a time
-        settings = timer.step("config", read_config, project / "site.yaml")
+        settings = with_base_url(timer.step("config", read_config, project / "site.yaml"), options.base_url)
         config = settings.config
         output = (options.output or project / config.output_dir).absolute()
         writer.check_output_dir(output, project)
         stages = stages_for(options, config, output)
         watch = stages.watch(fastpath.options_key(project, options.output, options.now, options.drafts,
-                                                  options.future, options.strict, options.search), options.now)
+                                                  options.future, options.strict, options.search,
+                                                  options.base_url), options.now)
         if not (known_changed or options.verify) and (recorded := watch.unchanged()) is not None:
             return report_from_manifest(recorded, output, time.perf_counter() - started)
         result = plan(options, settings, progress, timer, stages)

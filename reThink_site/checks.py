@@ -327,6 +327,23 @@ def event_warnings(entries: list[Entry], site_tz) -> list[Problem]:
     return problems
 
 
+def followup_notes(past: Iterable[Entry], summary_of_event: Mapping[str, Entry]) -> list[Problem]:
+    """Past events nobody has followed up: no discussion summary and no resources (notes, never failing)."""
+    problems, seen = [], set()
+    for entry in past:
+        event = entry.item
+        if event.source_path in seen or event.status in ("cancelled", "postponed"):
+            continue
+        seen.add(event.source_path)
+        if event.resources or event.slug in summary_of_event:
+            continue
+        problems.append(Problem(event.source_path, line_for(entry, "title"), "follow-up",
+                                "a past event with neither a discussion summary nor resources",
+                                f"start one with: rethink new summary --event {event.slug} (or add slides "
+                                "under resources:)", "note"))
+    return problems
+
+
 def failed_bodies(loaded: Loaded, config: SiteConfig, file_urls: dict) -> list[tuple[Entry, Rendered]]:
     """Bodies of files that failed validation, rendered only so their own link problems show too."""
     renderer, out = make_renderer(config.markdown.engine, config.markdown.raw_html), []

@@ -81,12 +81,16 @@ def main() -> None:
                                              "changed, even with its size and date put back (slower).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--timings", is_flag=True, help="Print how long each step of the build took.")
-def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, verify, quiet, timings) -> None:
+@click.option("--base-url", default=None, metavar="URL",
+              help="Build for this address instead of site.yaml's base_url (a staging copy); site.yaml is not changed.")
+def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, strict, verify, quiet, timings,
+          base_url) -> None:
     """Build the site into the output folder (all or nothing)."""
     try:
         project = find_site(site_dir)
         fast_path = not (no_cache or verify)
-        if fast_path and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet):
+        if fast_path and report_unchanged(project, output, now, drafts, future, strict, not no_search, quiet,
+                                          base_url):
             if timings:
                 click.echo("No build step ran: nothing changed since the last build.")
             return
@@ -95,7 +99,7 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
 
         options = BuildOptions(project=project, output=output, now=now, drafts=drafts, future=future,
                                strict=strict, jobs=jobs or (os.cpu_count() or 1), cache=not no_cache,
-                               search=not no_search, verify=verify)
+                               search=not no_search, verify=verify, base_url=base_url)
         with progress_bar(project, enabled=not quiet) as advance:
             report = run_build(options, advance, known_changed=not no_cache)  # report_unchanged said so
     except SiteError as err:
@@ -109,12 +113,12 @@ def build(site_dir, now, drafts, future, output, jobs, no_cache, no_search, stri
 
 
 def report_unchanged(project: Path, output: Optional[Path], now: Optional[str], drafts: bool, future: bool,
-                     strict: bool, search: bool, quiet: bool) -> bool:
+                     strict: bool, search: bool, quiet: bool, base_url: Optional[str] = None) -> bool:
     """Answer a rebuild that would change nothing without importing the build machinery."""
     from reThink_site.incremental import fastpath
 
     started = time.perf_counter()
-    key = fastpath.options_key(project, output, now, drafts, future, strict, search)
+    key = fastpath.options_key(project, output, now, drafts, future, strict, search, base_url)
     recorded = fastpath.up_to_date(project, key, now)
     if recorded is None:
         return False
@@ -166,12 +170,14 @@ def newsletter(slug, output_format, site_dir, now, drafts, future) -> None:
 def check(site_dir, now, drafts, future, strict, fmt) -> None:
     """Check everything a build would, writing nothing (exit 1 on errors)."""
     from reThink_site.build import BuildOptions, failing, plan
+    from reThink_site.checks import followup_notes
     from reThink_site.commands.report import report
 
     try:
         project = find_site(site_dir)
-        problems = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future, strict=strict,
-                                     jobs=1, search=False)).problems
+        result = plan(BuildOptions(project=project, now=now, drafts=drafts, future=future, strict=strict,
+                                   jobs=1, search=False))
+        problems = list(result.problems) + followup_notes(result.site.past, result.site.summary_of_event)
     except ContentErrors as err:
         problems = err.problems
     except SiteError as err:
@@ -186,11 +192,13 @@ def check(site_dir, now, drafts, future, strict, fmt) -> None:
 @main.command()
 @SITE_OPTION
 @click.argument("kind", type=click.Choice(["event", "summary", "insight", "newsletter", "page"]))
-@click.argument("title")
+@click.argument("title", required=False)
 @click.option("--date", "when", default=None, metavar="DATE",
               help="Day (2015-05-14) or, for events, day and time (2015-05-14 10:00); default today.")
 @click.option("--slug", default=None, help="The page's address part (default: made from the title).")
-def new(site_dir, kind, title, when, slug) -> None:
+@click.option("--event", "event_slug", default=None, metavar="SLUG",
+              help="For a summary: the event it summarises; title, date, link, chair and tags come from it.")
+def new(site_dir, kind, title, when, slug, event_slug) -> None:
     """Create a content file of KIND with its front matter filled in, and print its path."""
     from datetime import datetime
 
@@ -200,18 +208,52 @@ def new(site_dir, kind, title, when, slug) -> None:
     try:
         project = find_site(site_dir)
         config = load_config(project / "site.yaml")
-        if when:
-            day, time_text = parse_when(when)
-        else:
-            day, time_text = datetime.now(tz=config.tz).date(), ""
+        today = datetime.now(tz=config.tz).date()
+        day, time_text = parse_when(when) if when else (today, "")
         if time_text and kind != "event":
             raise UsageError(f"--date: only events take a time; give a date such as {day.isoformat()}")
-        created = plan_new(project, config.content_dir, kind, title, day, time_text, slug, config.tz)
+        if event_slug is not None:
+            created = new_summary_of(project, config, kind, event_slug, title, day if when else None, slug, today)
+        elif title is None:
+            raise UsageError(f"expected a title: rethink new {kind} \"Title\"")
+        else:
+            created = plan_new(project, config.content_dir, kind, title, day, time_text, slug, config.tz)
         write_new(created)
     except SiteError as err:
         fail(err)
         return
     click.echo(created.path.relative_to(project).as_posix())
+
+
+def new_summary_of(project: Path, config, kind: str, event_slug: str, title: Optional[str], day, slug, today):
+    """`new summary --event SLUG`: the summary started from its event (kept apart from the plain templates)."""
+    from reThink_site.commands.followup import plan_summary
+
+    if kind != "summary":
+        raise UsageError(f"--event: only a summary names its event; use rethink new summary --event {event_slug}")
+    return plan_summary(project, config, event_slug, title, day, slug, today)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="Local reThink", show_default=True, help="The site's title.")
+@click.option("--base-url", default="https://example.org/", show_default=True, metavar="URL",
+              help="Where the site will be published (site.yaml's base_url; change it there later).")
+def init(folder, title, base_url) -> None:
+    """Start a new site in FOLDER: site.yaml with comments, one example of each kind, the folders."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reThink_site.commands.init import init_site
+
+    try:
+        written = init_site(folder, title, base_url, datetime.now(tz=ZoneInfo("Europe/London")).date())
+    except SiteError as err:
+        fail(err)
+        return
+    for name in written:
+        click.echo(f"{folder.as_posix().rstrip('/')}/{name}")
+    click.echo(f"Next: cd {folder.as_posix()} && rethink check && rethink serve", err=True)
 
 
 @main.command()

@@ -82,6 +82,7 @@ def front_matter(kind: str, title: str, slug: str, day: date, time_text: str, fe
     if kind == "event":
         start = f"{day.isoformat()} {time_text}" if time_text else day.isoformat()
         lines += [f"start: {start}  # date and time it starts (a date alone means all day)",
+                  f"published: {date.today().isoformat()}  # when it was announced: the date feeds give it",
                   f"# end: {example_end(day, time_text)}  # when it ends: a date-time, or the last day when "
                   "start is a date",
                   "# location: {name: The place, address: The street address, city: The town}  # or a venue id "

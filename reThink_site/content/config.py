@@ -17,7 +17,7 @@ from reThink_site.content.frontmatter import FrontMatterError, decode, load_yaml
 from reThink_site.content.models import Person, check_url, single_line
 from reThink_site.content.theme import ThemeSettings
 from reThink_site.core import timeparse, urls
-from reThink_site.core.errors import ContentErrors, Problem, shown
+from reThink_site.core.errors import ContentErrors, Problem, UsageError, shown
 from reThink_site.core.typos import likely_meant
 
 
@@ -345,6 +345,19 @@ def read_config(path: Path) -> ConfigFile:
                              f"did you mean `{guess}`?", "warning")
                      for key in sorted(config.model_extra or {}) if (guess := likely_meant(key, known)))
     return ConfigFile(config, warnings)
+
+
+def with_base_url(settings: ConfigFile, url: Optional[str]) -> ConfigFile:
+    """The settings with another base_url (`rethink build --base-url`, for staging), checked as site.yaml's is."""
+    if not url:
+        return settings
+    config = settings.config
+    try:
+        checked = SiteConfig.model_validate({"title": config.title, "base_url": url}).base_url
+    except ValidationError as err:
+        reason = str(err.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"--base-url: {reason}") from None
+    return ConfigFile(config.model_copy(update={"base_url": checked}), settings.warnings)
 
 
 def load_config(path: Path) -> SiteConfig:

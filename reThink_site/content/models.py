@@ -261,6 +261,8 @@ class Event(Booking, Content):
     access: Optional[Access] = Field(None, description="Access details, laid over the venue's")
     repeat: Optional[Repeat] = Field(None, description="For an event that happens again and again: how often, "
                                      "until when, and the dates it skips or moves")  # after start: it needs it
+    published: Optional[Union[datetime, date]] = Field(None, title="Announced", description="When the event was "
+                                                       "first announced: the date feeds and mail tools give it")
 
     @field_validator("timezone")
     @classmethod
@@ -268,6 +270,11 @@ class Event(Booking, Content):
         if value is not None:
             timeparse.zone(value)
         return value
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _parse_published(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else timeparse.parse_date_or_datetime(value, info.context["tz"])
 
     @field_validator("start", "end", mode="before")
     @classmethod

@@ -87,10 +87,11 @@ def _output_identity(output: Path) -> Optional[list[int]]:
 
 
 def options_key(project: Path, output: Optional[Path], now: Optional[str], drafts: bool, future: bool,
-                strict: bool, search: bool) -> str:
+                strict: bool, search: bool, base_url: Optional[str] = None) -> str:
     """A hash of the options and environment that shape the output."""
     text = json.dumps([str(project.absolute()), str(output.absolute()) if output else None, now,
-                       os.environ.get("SOURCE_DATE_EPOCH"), drafts, future, strict, search])
+                       os.environ.get("SOURCE_DATE_EPOCH"), drafts, future, strict, search]
+                      + ([base_url] if base_url else []))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -98,14 +98,18 @@ def events_by_day(site: Site) -> dict[date, tuple[DayEvent, ...]]:
     return {day: tuple(events) for day, events in found.items()}
 
 
-def month_span(by_day: dict[date, tuple[DayEvent, ...]]) -> list[MonthRef]:
-    """Every month from the first day with events to the last, none skipped."""
+def month_span(by_day: dict[date, tuple[DayEvent, ...]], today: Optional[date] = None) -> list[MonthRef]:
+    """The months that get a page: each month with events, and the current one (empty or not), in order.
+
+    A month with no events gets no page of its own, so one event years ahead adds one page, not
+    one per month in between; previous and next on each page jump to the nearest month listed here.
+    """
     if not by_day:
         return []
-    first, last = min(by_day), max(by_day)
-    start, end = MonthRef(first.year, first.month), MonthRef(last.year, last.month)
-    count = (end.year - start.year) * 12 + end.month - start.month + 1
-    return [start.shifted(i) for i in range(count)]
+    months = {MonthRef(day.year, day.month) for day in by_day}
+    if today is not None:
+        months.add(MonthRef(today.year, today.month))
+    return sorted(months)
 
 
 def month_grid(ref: MonthRef, months: list[MonthRef], by_day: dict, today: date) -> MonthGrid:
@@ -120,15 +124,16 @@ def month_grid(ref: MonthRef, months: list[MonthRef], by_day: dict, today: date)
 
 
 def all_months(site: Site) -> list[MonthGrid]:
-    """One grid per month from the first event to the last."""
+    """One grid per month with events, and one for the current month."""
     by_day = events_by_day(site)
-    months = month_span(by_day)
     today = site.now.astimezone(site.tz).date()
+    months = month_span(by_day, today)
     return [month_grid(ref, months, by_day, today) for ref in months]
 
 
 def current_month(site: Site, months: list[MonthRef]) -> Optional[MonthRef]:
-    """The month `/events/calendar/` opens at: the next upcoming event's (today's if it is on)."""
+    """The month `/events/calendar/` opens at: the next upcoming event's (today's if it is on), else the
+    latest of `months` (the months with events)."""
     if not months:
         return None
     if not site.upcoming:

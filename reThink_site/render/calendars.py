@@ -11,7 +11,7 @@ from reThink_site.render import calendar_grid, ics
 
 
 def calendar_jobs(site: Site) -> list[tuple[str, str, str, dict]]:
-    """A page per month from the first event to the last, and `/events/calendar/` at the current one.
+    """A page per month with events (and the current month), and `/events/calendar/` at the current one.
 
     As page jobs (output path, URL, template, context), rendered with the other pages (pagepool.py).
     """
@@ -20,7 +20,7 @@ def calendar_jobs(site: Site) -> list[tuple[str, str, str, dict]]:
     if not grids:
         return [(output_path(opening_url), opening_url, "calendar.html", {"grid": None})]
     jobs = [(output_path(g.month.url), g.month.url, "calendar.html", {"grid": g}) for g in grids]
-    current = calendar_grid.current_month(site, [g.month for g in grids])
+    current = calendar_grid.current_month(site, [g.month for g in grids if g.days_with_events])
     opening = next(g for g in grids if g.month == current)
     jobs.append((output_path(opening_url), opening_url, "calendar.html", {"grid": opening}))
     return jobs

@@ -1,10 +1,12 @@
-"""RSS 2.0 and Atom feeds with feedgen: stable ids, dated entries, absolute HTML, no build clock."""
+"""RSS 2.0 and Atom feeds with feedgen: stable ids, dated entries, absolute HTML, no date after the build's now."""
 
 from __future__ import annotations
 
 import html
+import posixpath
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
+from types import MappingProxyType
 from typing import Callable, Iterable, Optional
 from zoneinfo import ZoneInfo
 
@@ -17,6 +19,10 @@ from reThink_site.core import urls
 from reThink_site.core.outputs import MAKE_EVERY_PART, OutputFile, Reuse
 from reThink_site.render.htmltools import absolutize
 
+# The media types of pictures, fixed here rather than read from the system's table, which varies.
+IMAGE_TYPES = MappingProxyType({".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+                                ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif",
+                                ".svg": "image/svg+xml"})
 # An empty feed has no newest entry; this fixed date keeps its bytes stable between builds.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -30,6 +36,7 @@ class FeedSpec:
     description: str
     page: str            # site path of the HTML page the feed mirrors
     entries: tuple[Entry, ...]
+    dates: tuple[Optional[datetime], ...] = ()  # each entry's pubDate (None: none yet), made at the build's now
 
 
 def published_at(entry: Entry, tz: ZoneInfo) -> datetime:
@@ -43,6 +50,53 @@ def published_at(entry: Entry, tz: ZoneInfo) -> datetime:
 def updated_at(entry: Entry, tz: ZoneInfo) -> datetime:
     """The `updated` field when set, else the publication date."""
     return entry.item.updated or published_at(entry, tz)
+
+
+def as_moment(value: date | datetime, tz: ZoneInfo) -> datetime:
+    """A date as midnight in the site's zone, so dates and date-times compare."""
+    return value if isinstance(value, datetime) else datetime.combine(value, time(0), tzinfo=tz)
+
+
+def feed_date(entry: Entry, tz: ZoneInfo, now: datetime) -> Optional[datetime]:
+    """An item's pubDate: never in the future, so RSS-to-email tools do not send it again and again.
+
+    A post's is its publication date (or `updated`); an event's is when it was updated or announced
+    (`updated`, `published`), else its start once that has passed; an upcoming event with neither
+    has no date yet (`rethink new event` writes `published:` for that reason).
+    """
+    if entry.kind != "events":
+        return updated_at(entry, tz)
+    event = entry.item
+    found = (as_moment(value, tz) for value in (event.updated, event.published) if value is not None)
+    return next((moment for moment in (*found, published_at(entry, tz)) if moment <= now), None)
+
+
+def event_text(entry: Entry, site: Site) -> str:
+    """When and where, in words, for the top of an events-feed item: mail tools show only the text."""
+    event, config = entry.item, site.config
+    parts = [f"When: {eventtime.describe(event, site.tz, config.events.clock)}."]
+    if event.location is not None:
+        parts.append(f"Where: {event.location.one_line}.")
+    if event.status != "scheduled":
+        parts.append(f"Status: {event.status}.")
+    return " ".join(parts)
+
+
+def add_image(item, entry: Entry, config: SiteConfig, rss: bool) -> None:
+    """An item's `image` as media:content and, in RSS, as an enclosure: the two ways mail tools find a picture.
+
+    Atom gets media:content only: feedgen writes an Atom link without its rel, so an enclosure there
+    would read as a second alternate link.
+    """
+    image = entry.item.image
+    if image is None:
+        return
+    url = urls.absolute(config.base_url, image.src)
+    extension = posixpath.splitext(image.src.split("?")[0].lower())[1]
+    kind = IMAGE_TYPES.get(extension, "image/jpeg")
+    item.media.content(url=url, type=kind, medium="image", group=None)
+    if rss:
+        item.enclosure(url, 0, kind)  # 0: the size is not known (as the RSS Best Practices Profile advises)
 
 
 def entry_id(entry: Entry, config: SiteConfig) -> str:
@@ -61,16 +115,18 @@ def as_html(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str, full: bool, rss: bool) -> None:
-    config, tz = site.config, site.tz
+def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str, full: bool, rss: bool,
+               stamp: Optional[datetime]) -> None:
+    config = site.config
     permalink = urls.absolute(config.base_url, entry.url)
     item = feed.add_entry(order="append")
     item.id(entry_id(entry, config))
     item.guid(entry_id(entry, config), permalink=True)
     item.title(entry.title)
     item.link(href=permalink, rel="alternate")
-    item.published(published_at(entry, tz))
-    item.updated(updated_at(entry, tz))
+    if stamp is not None:
+        item.published(stamp if entry.kind == "events" else published_at(entry, site.tz))
+        item.updated(stamp)
     author = getattr(entry.item, "author", None) or config.author
     if author is not None:
         item.author({"name": author.name, **({"uri": author.url} if author.url else {})})
@@ -78,10 +134,16 @@ def _add_entry(feed: FeedGenerator, entry: Entry, site: Site, content_html: str,
     for tag in entry.item.tags:
         item.category(term=tag, label=tag,
                       scheme=urls.absolute(config.base_url, "/tags/"))
-    if entry.summary:  # RSS: HTML, so escaped into it; Atom: a text construct, so as it is
-        item.summary(as_html(entry.summary) if rss else entry.summary, type=None if rss else "text")
+    summary = entry.summary
+    if entry.kind == "events":  # date, time and place first: mail tools show an item's text and nothing else
+        when_where = event_text(entry, site)
+        summary = f"{when_where} {summary}" if summary else when_where
+        content_html = f"<p>{as_html(when_where)}</p>\n{content_html}" if content_html.strip() else content_html
+    if summary:  # RSS: HTML, so escaped into it; Atom: a text construct, so as it is
+        item.summary(as_html(summary) if rss else summary, type=None if rss else "text")
     if full and content_html.strip():
         item.content(absolutize(content_html, permalink), type="html")
+    add_image(item, entry, config, rss)
 
 
 def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str], rss: bool = True) -> FeedGenerator:
@@ -93,6 +155,7 @@ def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str], rs
     config, tz = site.config, site.tz
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
+    feed.load_extension("media", atom=True, rss=True)
     feed.id(urls.absolute(config.base_url, spec.path))
     feed.title(spec.title)
     description = spec.description or spec.title
@@ -104,9 +167,10 @@ def make_feed(spec: FeedSpec, site: Site, content_of: Callable[[Entry], str], rs
         feed.author({"name": config.author.name})
     feed.generator("reThink_site")
     full = config.feed.content == "full"
-    for entry in spec.entries:
-        _add_entry(feed, entry, site, content_of(entry), full, rss)
-    stamps = [updated_at(e, tz) for e in spec.entries]
+    dates = spec.dates or tuple(feed_date(e, tz, site.now) for e in spec.entries)
+    for entry, stamp in zip(spec.entries, dates):
+        _add_entry(feed, entry, site, content_of(entry), full, rss, stamp)
+    stamps = [stamp for stamp in dates if stamp is not None]
     feed.updated(max(stamps) if stamps else EMPTY_FEED_DATE)
     return feed
 
@@ -131,29 +195,36 @@ def body_html(entry: Entry) -> str:
 def feed_specs(site: Site, gettext: Callable[[str], str] = str) -> dict[str, FeedSpec]:
     """Every feed of the site by its site path (the newsletter feed is added by its caller).
 
-    `gettext`: the page language's catalog, for the feeds' own titles and descriptions.
+    `gettext`: the page language's catalog, for the feeds' own titles and descriptions. Each spec
+    holds its items' dates, the one thing in a feed the build's now decides, so a feed kept from an
+    earlier build is reused only when its dates are the same too.
     """
     config, tz, limit = site.config, site.tz, site.config.feed.items
     title = config.title
+
+    def spec(path: str, name: str, description: str, page: str, entries: tuple[Entry, ...]) -> FeedSpec:
+        return FeedSpec(path, name, description, page, entries,
+                        tuple(feed_date(e, tz, site.now) for e in entries))
+
     posts_title = gettext("%(site)s: summaries and insights") % {"site": title}
     specs = {
-        "/feed.xml": FeedSpec("/feed.xml", posts_title, config.description, "/", newest_first(site.posts, tz, limit)),
-        "/events/feed.xml": FeedSpec("/events/feed.xml", gettext("%(site)s: events") % {"site": title},
-                                     gettext("Event announcements from %(site)s.") % {"site": title}, "/events/",
-                                     newest_first(site.events, tz, limit)),
+        "/feed.xml": spec("/feed.xml", posts_title, config.description, "/", newest_first(site.posts, tz, limit)),
+        "/events/feed.xml": spec("/events/feed.xml", gettext("%(site)s: events") % {"site": title},
+                                 gettext("Event announcements from %(site)s.") % {"site": title}, "/events/",
+                                 newest_first(site.events, tz, limit)),
     }
-    specs["/atom.xml"] = FeedSpec("/atom.xml", specs["/feed.xml"].title, config.description, "/",
-                                  specs["/feed.xml"].entries)
+    specs["/atom.xml"] = spec("/atom.xml", specs["/feed.xml"].title, config.description, "/",
+                              specs["/feed.xml"].entries)
     for tag in site.tags:
         path = f"{tag.url}feed.xml"
-        specs[path] = FeedSpec(path, f"{title}: {tag.name}",
-                               gettext("Events and posts about %(topic)s.") % {"topic": tag.name}, tag.url,
-                               newest_first(tag.events + tag.posts, tz, limit))
+        specs[path] = spec(path, f"{title}: {tag.name}",
+                           gettext("Events and posts about %(topic)s.") % {"topic": tag.name}, tag.url,
+                           newest_first(tag.events + tag.posts, tz, limit))
     for series in site.series:
         path = f"{series.url}feed.xml"
-        specs[path] = FeedSpec(path, f"{title}: {series.name}",
-                               gettext("Events of the %(series)s series.") % {"series": series.name}, series.url,
-                               newest_first(series.events, tz, limit))
+        specs[path] = spec(path, f"{title}: {series.name}",
+                           gettext("Events of the %(series)s series.") % {"series": series.name}, series.url,
+                           newest_first(series.events, tz, limit))
     return specs
 
 

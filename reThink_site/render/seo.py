@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 from reThink_site.content.index import Entry, Site
 from reThink_site.core import urls
 from reThink_site.core.outputs import OutputFile
+from reThink_site.render import calendar_grid
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"  # a bilingual sitemap's <xhtml:link rel="alternate" hreflang>
@@ -72,11 +73,15 @@ def content_dates(site: Site) -> dict[str, Optional[date | datetime]]:
 def public_pages(site: Site, files: Iterable[OutputFile], folder: str = "") -> list[str]:
     """Site paths of the HTML pages a search engine should index: no drafts, redirects or 404.
 
-    `folder` (`cy/`): those of one other language's site, whose files lie under it.
+    `folder` (`cy/`): those of one other language's site, whose files lie under it. Nor the current
+    month's calendar page when it has no events: it says only that, and it is there only while the
+    month lasts, so the sitemap does not change with the clock.
     """
     everything = site.events + site.posts + site.newsletters + site.pages
     hidden = {folder + alias_path(a) for e in everything for a in e.item.aliases}
     hidden |= {folder + urls.output_path(e.url) for e in everything if e.item.draft}
+    hidden |= {folder + urls.output_path(g.month.url) for g in calendar_grid.all_months(site)
+               if not g.days_with_events}
     return sorted(f.site_path for f in files
                   if f.path.endswith(".html") and f.path not in hidden and f.path.startswith(folder)
                   and not (f.path.removeprefix(folder) == NOT_PAGES[0] or f.path.endswith(NOT_PAGES[1])))

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from reThink_site.publish.search import broken_index, index_site, pagefind_binary
+from reThink_site.publish.search import broken_index, index_site
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><main><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article></main></body></html>"""
 
 
-@pytest.mark.skipif(pagefind_binary() is None, reason="needs the Python package 'pagefind[bin]'")
 def test_a_welsh_page_gets_its_own_index_that_the_build_accepts(tmp_path):
     (tmp_path / "events").mkdir()
     (tmp_path / "events" / "index.html").write_text(

@@ -11,7 +11,6 @@ import html5lib
 import pytest
 
 from reThink_site.build import BuildOptions, build
-from reThink_site.publish import search
 from tests.helpers import PINNED_NOW, TESTS
 
 FAR_EVENT = "content/events/2027-06-15-far-ahead.md"
@@ -98,7 +97,6 @@ def test_the_sitemap_lists_exactly_the_month_pages_with_events(built):
         assert months == [month for month in month_pages(out) if month != "2015/03"]
 
 
-@pytest.mark.skipif(search.pagefind_binary() is None, reason="the Pagefind binary (pagefind[bin]) is not installed")
 def test_the_search_index_gains_the_event_and_no_month(tmp_path):
     counts = {}
     for name, far in (("without", False), ("with", True)):

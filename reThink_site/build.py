@@ -31,6 +31,7 @@ from reThink_site.incremental.stages import CachedStages, PlainStages
 from reThink_site.markdown.bodies import BodyJob
 from reThink_site.publish import lock, search, writer
 from reThink_site.render import assets, calendars, feeds, mailing, multilingual, seo
+from reThink_site.render.templates import plain_words
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def render_outputs(project: Path, site: Site, content_assets: tuple[str, ...], j
     env = stages.environment(site)
     stages.open_memo(env, site)
     issue_html = partial(mailing.issue_html, env, site)
-    words = multilingual.site_words(project, site)
+    words = plain_words(env)
     page_files, (calendar_files, feed_files, mail_files) = render_pages(env, site, jobs, [
         stages.producer(CALENDAR_PARTS, partial(calendars.calendar_files, site, gettext=words)),
         stages.producer(FEED_PARTS, partial(feeds.outputs, site, issue_html, gettext=words)),

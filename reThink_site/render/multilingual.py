@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from reThink_site.content.index import Site
 from reThink_site.content.versions import Versions
 from reThink_site.core import urls
 from reThink_site.core.outputs import OutputFile
-from reThink_site.render import calendars, catalogs, feeds, mailing, pages
-from reThink_site.render.templates import make_env, theme_dirs
+from reThink_site.render import calendars, feeds, mailing, pages
+from reThink_site.render.templates import make_env, plain_words
 
 
 def with_versions(site: Site, others: dict[str, Site]) -> tuple[Site, dict[str, Site]]:
@@ -27,19 +26,13 @@ def with_versions(site: Site, others: dict[str, Site]) -> tuple[Site, dict[str, 
             {lang: dataclasses.replace(one, versions=table.for_language(lang)) for lang, one in others.items()})
 
 
-def site_words(project: Path, site: Site) -> Callable[[str], str]:
-    """The catalog of the site's language, for the words of feeds and calendar files (identity in English)."""
-    folders = theme_dirs(project, site.config.templates_dir)
-    return catalogs.translations(catalogs.catalog_folders(project, folders), site.config.language).gettext
-
-
 def language_files(project: Path, site: Site) -> list[OutputFile]:
     """Every page, calendar, feed and newsletter e-mail of one other language, under `<prefix>/`.
 
     Rendered afresh each build: the build's caches hold the default language's outputs only.
     """
     env = make_env(project, site)
-    words = site_words(project, site)
+    words = plain_words(env)
     made = [*pages.all_pages(env, site), *calendars.calendar_files(site, gettext=words),
             *feeds.outputs(site, partial(mailing.issue_html, env, site), gettext=words), *mailing.outputs(env, site)]
     folder = urls.language_prefix(site.config.language) + "/"

@@ -106,6 +106,11 @@ def call_macro(macro: Callable[..., Markup], *args: Any) -> Markup:
     return macro(*args)
 
 
+def plain_words(env: jinja2.Environment) -> Callable[[str], str]:
+    """The environment's catalog as a plain gettext, so feeds and calendars need not compile it again."""
+    return env.globals["plain_gettext"]
+
+
 def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = jinja2.Environment,
              remembered: Callable[..., Markup] = call_macro) -> jinja2.Environment:
     """A strict, autoescaping environment with the site's filters, globals and the language's catalog.
@@ -148,6 +153,7 @@ def make_env(project: Path, site: Site, environment: type[jinja2.Environment] = 
         calendar_links=lambda entry: calendar_links.links(entry, site),
     )
     env.filters["page_link"] = env.filters["url"] if site.versions is None else site.versions.nearest
+    env.globals["plain_gettext"] = words  # the same catalog for text made outside templates (feeds, calendars)
     env.install_gettext_translations(translated, newstyle=True)  # type: ignore[attr-defined]
     env.filters["access_lines"] = lambda access: access.lines(translated.gettext)
     env.filters["where"] = lambda event: translated.gettext("Online") if event.status == "moved online" \
